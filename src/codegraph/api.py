@@ -1,0 +1,193 @@
+"""The public Python API: read, build, validate, query and export."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Identifier
+
+from .errors import DocumentError, GraphInputError
+from .extract import extract
+from .model import DocumentFacts
+from .rdf import bind_prefixes, facts_to_graph
+from .rdf.iris import document_graph_iri
+from .rdf.namespaces import ID
+from .read import read_document
+from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, open_store, rdf_format_for
+from .validate import ValidationReport, ontology_graph, validate_dataset
+from .vocab import available_schemes, scheme_graph
+
+try:
+    __version__ = version("codegraph")
+except PackageNotFoundError:  # running from a checkout without installing
+    __version__ = "0+unknown"
+
+DOCUMENT_SUFFIXES = (".txt", ".text")
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+
+
+def extract_document(path: str | Path) -> DocumentFacts:
+    """The facts of one document. Raises ``DocumentError`` naming the file (and line) on bad input."""
+    return extract(read_document(path))
+
+
+def document_graph(facts: DocumentFacts) -> Graph:
+    """The named graph of one document's facts."""
+    return facts_to_graph(facts, __version__)
+
+
+def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus the documents found under folders, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DocumentError(path, "no such file or folder")
+    return found
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    documents: list[DocumentFacts] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({f"{d.code.system} {d.code.code}" for d in self.documents})
+
+    def triple_count(self) -> int:
+        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+
+def reference_graphs() -> dict[URIRef, Graph]:
+    """The ontology and the shipped code sets, each as its own named graph."""
+    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology_graph()}
+    for name in available_schemes():
+        graph = scheme_graph(name)
+        graphs[graph.identifier] = graph
+    return graphs
+
+
+def build(paths: Iterable[str | Path], include_reference: bool = True) -> BuildResult:
+    """Read every document under ``paths`` into a dataset: one named graph per document.
+
+    A bad document is recorded in ``errors`` and the others are still built. A document whose
+    bytes were already read (the same page under another name) is built once.
+    """
+    dataset = bind_prefixes(Dataset(default_union=True))
+    result = BuildResult(dataset)
+    seen: dict[str, str] = {}
+    for path in collect_documents(paths):
+        try:
+            facts = extract_document(path)
+        except DocumentError as error:
+            result.errors.append(error)
+            continue
+        if facts.source.sha256 in seen:
+            result.duplicates.append((str(path), seen[facts.source.sha256]))
+            continue
+        seen[facts.source.sha256] = str(path)
+        result.documents.append(facts)
+        target = dataset.graph(document_graph_iri(facts.source.sha256))
+        for triple in document_graph(facts):
+            target.add(triple)
+    if include_reference:
+        for name, graph in reference_graphs().items():
+            target = dataset.graph(name)
+            for triple in graph:
+                target.add(triple)
+    return result
+
+
+def load_into_store(result: BuildResult, store: GraphStore) -> None:
+    """Replace each named graph of ``result`` in ``store``, one atomic replacement per graph."""
+    for graph in result.dataset.graphs():
+        if isinstance(graph.identifier, URIRef) and len(graph):
+            store.replace_graph(graph.identifier, graph)
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves the old file whole."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+EXPORT_FORMATS = {"turtle": "turtle", "ttl": "turtle", "trig": "trig", "nt": "nt", "nquads": "nquads", "nq": "nquads", "jsonld": "json-ld", "json-ld": "json-ld"}
+
+
+def serialize(dataset: Dataset, fmt: str) -> bytes:
+    """Serialise a dataset; triple formats (Turtle, N-Triples) get the union of its graphs."""
+    if fmt not in EXPORT_FORMATS:
+        raise GraphInputError(f"unknown format {fmt!r}; use one of {', '.join(sorted(set(EXPORT_FORMATS)))}")
+    rdflib_format = EXPORT_FORMATS[fmt]
+    if rdflib_format in ("turtle", "nt"):
+        union = bind_prefixes(Graph())
+        for s, p, o, _g in dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        data = union.serialize(format=rdflib_format)
+    else:
+        data = dataset.serialize(format=rdflib_format)
+    if rdflib_format == "nt" or rdflib_format == "nquads":
+        data = "".join(sorted(line + "\n" for line in data.splitlines() if line.strip()))
+    return data.encode("utf-8")
+
+
+def write_graph(dataset: Dataset, path: str | Path) -> None:
+    """Write ``dataset`` to ``path`` in the format its extension names, atomically."""
+    fmt = rdf_format_for(path)
+    write_atomically(path, serialize(dataset, {"json-ld": "jsonld", "xml": "turtle"}.get(fmt, fmt)))
+
+
+def validate(source: Dataset | Graph | GraphStore) -> ValidationReport:
+    """Check a graph (or a whole store) against the shapes in ``ontology/shapes``."""
+    if isinstance(source, (Dataset, Graph)):
+        return validate_dataset(source)
+    return validate_dataset(source.to_dataset())
+
+
+def query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
+    """Run the catalog query ``name`` with bound parameters."""
+    from .query import run_query
+
+    return run_query(source, name, params)
+
+
+__all__ = [
+    "BuildResult",
+    "GraphStore",
+    "MemoryStore",
+    "OxigraphStore",
+    "QueryRows",
+    "build",
+    "collect_documents",
+    "document_graph",
+    "extract_document",
+    "load_into_store",
+    "open_store",
+    "query",
+    "reference_graphs",
+    "serialize",
+    "validate",
+    "write_atomically",
+    "write_graph",
+]

@@ -1,0 +1,65 @@
+"""``codegraph build PATH...``: documents into a graph file and/or the embedded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the graph here; the extension picks the format (.ttl, .trig, .nt, .nq, .jsonld).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Load the graph into the embedded Oxigraph store in this folder (one named graph per document).")
+@click.option("--no-reference", is_flag=True, help="Leave out the ontology and the reference code sets.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check that counts gaps in the summary.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info", "never"]), default="never", show_default=True,
+              help="Exit 1 when the check finds anything at or above this severity.")
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store_dir: Path | None,
+          no_reference: bool, no_validate: bool, fail_on: str) -> None:
+    """Read the documents under PATHS and build the knowledge graph."""
+    from ..api import build as build_graph
+    from ..api import load_into_store, validate, write_graph
+    from ..store import OxigraphStore
+
+    if output is None and store_dir is None:
+        raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
+    result = build_graph(paths, include_reference=not no_reference)
+    for error in result.errors:
+        click.echo(f"codegraph: skipped {error}", err=True)
+    for duplicate, original in result.duplicates:
+        click.echo(f"codegraph: {duplicate} has the same content as {original}; built once", err=True)
+    if not result.documents:
+        click.echo("codegraph: error: no document could be read; nothing was written", err=True)
+        ctx.exit(EXIT_INPUT)
+
+    if output is not None:
+        write_graph(result.dataset, output)
+    if store_dir is not None:
+        store = OxigraphStore(store_dir)
+        load_into_store(result, store)
+        store.close()
+
+    click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate")
+    click.echo(f"codes:     {', '.join(result.codes)}")
+    click.echo(f"triples:   {result.triple_count()}")
+    exit_code = EXIT_OK
+    if not no_validate:
+        report = validate(result.dataset)
+        counts = report.counts()
+        click.echo(f"gaps:      {counts['warning']} warning(s), {counts['violation']} violation(s), {counts['info']} info "
+                   "('codegraph validate' lists them)")
+        if fail_on != "never" and report.fails(fail_on):
+            exit_code = EXIT_FINDINGS
+    if output is not None:
+        click.echo(f"written:   {output}")
+    if store_dir is not None:
+        click.echo(f"store:     {store_dir}")
+    if result.errors:
+        exit_code = EXIT_INPUT
+    ctx.exit(exit_code)

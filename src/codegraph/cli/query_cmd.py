@@ -1,0 +1,49 @@
+"""``codegraph query list|run``: the query library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import graph_source_options, open_source
+
+
+@click.group()
+def query() -> None:
+    """List and run the SPARQL queries in queries/."""
+
+
+@query.command("list")
+def list_queries() -> None:
+    """List the queries with their parameters and summaries."""
+    from ..query import load_catalog
+
+    for spec in load_catalog().values():
+        params = ", ".join(f"{p}{'?' if p in spec.optional else ''}" for p in spec.params) or "-"
+        click.echo(f"{spec.name:<22} [{spec.topic}] params: {params}")
+        click.echo(f"    {spec.summary}")
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
+        params[name.strip()] = value
+    return params
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@graph_source_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def run(name: str, params: tuple[str, ...], data_file: Path | None, store_dir: Path | None, fmt: str) -> None:
+    """Run the query NAME on --data FILE or --store DIR."""
+    from ..query import format_rows, get_query, run_query
+
+    get_query(name)  # fail on an unknown name before loading any data
+    rows = run_query(open_source(data_file, store_dir), name, _parse_params(params))
+    click.echo(format_rows(rows, fmt), nl=False)

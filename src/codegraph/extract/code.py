@@ -1,0 +1,57 @@
+"""The billing code a page is about: system, code, category and the page's own title."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import DocumentError
+from ..model import CodeFact
+from ..read import Document
+from .evidence import line_evidence
+from ..read.normalize import clean_value
+
+# "CPT 1001T: Title", "CPT code 20610: Title", "HCPCS Level II J7321: Title"
+_TITLE = re.compile(
+    r"^\s*(?:#+\s*)?(?P<system>CPT|HCPCS(?:\s+Level\s+II)?)\s+(?:code\s+)?(?P<code>[0-9A-Z]{5})\s*:\s*(?P<title>.+?)\s*$",
+    re.IGNORECASE,
+)
+
+# How many lines from the top the title may appear on (after "Summary & Overview").
+_TITLE_SEARCH_LINES = 6
+
+
+def code_category(system: str, code: str) -> str | None:
+    """CPT category from the code's shape; None when the shape is not one we know."""
+    if system == "HCPCS":
+        return "HCPCS Level II" if re.fullmatch(r"[A-V]\d{4}", code) else None
+    if re.fullmatch(r"\d{5}", code):
+        return "I"
+    if re.fullmatch(r"\d{4}F", code):
+        return "II"
+    if re.fullmatch(r"\d{4}T", code):
+        return "III"
+    if re.fullmatch(r"\d{4}U", code):
+        return "PLA"
+    return None
+
+
+def extract_code(doc: Document) -> CodeFact:
+    for line in doc.lines[:_TITLE_SEARCH_LINES]:
+        match = _TITLE.match(line.text)
+        if match:
+            system = "CPT" if match["system"].upper() == "CPT" else "HCPCS"
+            code = match["code"].upper()
+            return CodeFact(
+                system=system,
+                code=code,
+                category=code_category(system, code),
+                title=clean_value(match["title"]),
+                evidence=line_evidence(doc, line),
+            )
+    raise DocumentError(
+        doc.path,
+        "no title line such as 'CPT 1001T: <title>' or 'HCPCS J0585: <title>' "
+        f"in the first {_TITLE_SEARCH_LINES} lines, so this is not a billing-code overview page",
+        line=1,
+        hint="check that the file is a code overview document",
+    )

@@ -1,0 +1,156 @@
+"""Coding tables (modifiers, provider taxonomies, ICD-10 codes, related codes) from pipe tables.
+
+Rows may lack their outer pipes, may be split over two lines (the continuation has no code
+cell), or may be cut off when the page ends; a cut row keeps its code, its missing cells are
+None, and a warning says where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import DiagnosisRow, ModifierRow, RelatedCodeRow, TaxonomyRow
+from ..read import Document, Line
+from ..read.normalize import clean_value
+from .evidence import evidence
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+CODE_PATTERNS = {
+    "modifiers": re.compile(r"\b([0-9A-Z]{2})\b"),
+    "taxonomies": re.compile(r"\b(\d{3}[0-9A-Z]{6}X)\b"),
+    "icd10": re.compile(r"\b([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b"),
+    "related_codes": re.compile(r"\b(\d{4}[0-9TFU]|[A-V]\d{4})\b"),
+}
+_SECTION_KIND = {
+    "modifiers": "modifiers",
+    "provider-taxonomies": "taxonomies",
+    "icd10-mappings": "icd10",
+    "related-codes": "related_codes",
+}
+_TABLE_NAMES = {
+    "modifiers": "modifier",
+    "taxonomies": "taxonomy",
+    "icd10": "ICD-10",
+    "related_codes": "related-code",
+}
+
+
+@dataclass
+class CodingTables:
+    modifiers: list[ModifierRow] = field(default_factory=list)
+    taxonomies: list[TaxonomyRow] = field(default_factory=list)
+    icd10: list[DiagnosisRow] = field(default_factory=list)
+    related_codes: list[RelatedCodeRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _cells(text: str) -> list[str]:
+    stripped = text.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|"):
+        stripped = stripped[:-1]
+    return [cell.strip() for cell in stripped.split("|")]
+
+
+def _table_kind(header: list[str], section: str) -> str | None:
+    first = header[0].lower() if header else ""
+    if "modifier" in first:
+        return "modifiers"
+    if "taxonomy" in first:
+        return "taxonomies"
+    if "icd" in first or "diagnos" in first:
+        return "icd10"
+    if "related" in first or first in ("code", "cpt code", "hcpcs code", "cpt/hcpcs code"):
+        return _SECTION_KIND.get(section, "related_codes")
+    return None
+
+
+def _column(header: list[str], words: tuple[str, ...], default: int | None) -> int | None:
+    for index, name in enumerate(header):
+        if any(word in name.lower() for word in words):
+            return index
+    return default
+
+
+def _code_system(code: str) -> str:
+    return "HCPCS" if code[0].isalpha() else "CPT"
+
+
+def _is_table_line(line: Line) -> bool:
+    return "|" in line.text
+
+
+def extract_tables(doc: Document) -> CodingTables:
+    tables = CodingTables()
+    for section in doc.sections:
+        lines = section.lines
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if not (_is_table_line(line) and following is not None and _SEPARATOR.match(following.text)):
+                index += 1
+                continue
+            header = _cells(line.text)
+            kind = _table_kind(header, section.name)
+            index += 2
+            rows: list[tuple[list[str], list[Line]]] = []
+            while index < len(lines) and _is_table_line(lines[index]) and lines[index].text.strip():
+                cells = _cells(lines[index].text)
+                if kind is not None and rows and not CODE_PATTERNS[kind].fullmatch(cells[0]):
+                    # Continuation of a row split over two lines: glue the first cell to the last one.
+                    previous_cells, previous_lines = rows[-1]
+                    previous_cells[-1] = f"{previous_cells[-1]} {cells[0]}".strip()
+                    previous_cells.extend(cells[1:])
+                    previous_lines.append(lines[index])
+                else:
+                    rows.append((cells, [lines[index]]))
+                index += 1
+            if kind is None:
+                tables.warnings.append(
+                    f"line {line.number}: a table with columns {header} in section '{section.name}' "
+                    "is not a coding table codegraph reads; its text is kept but no facts were taken"
+                )
+                continue
+            _read_rows(doc, kind, header, rows, tables)
+    return tables
+
+
+def _read_rows(
+    doc: Document, kind: str, header: list[str], rows: list[tuple[list[str], list[Line]]], tables: CodingTables
+) -> None:
+    description_at = _column(header, ("description", "meaning", "name", "descriptor"), 1)
+    when_at = _column(header, ("when", "use", "usage"), 2)
+    for cells, row_lines in rows:
+        first, last = row_lines[0], row_lines[-1]
+        raw = " ".join(line.text.strip() for line in row_lines)
+        match = CODE_PATTERNS[kind].search(cells[0])
+        if not match:
+            tables.warnings.append(
+                f"line {first.number}: {_TABLE_NAMES[kind]} table row '{raw}' has no valid code in its first cell; row skipped"
+            )
+            continue
+        code = match.group(1)
+
+        def cell(at: int | None) -> str | None:
+            if at is None or at >= len(cells) or not cells[at].strip():
+                return None
+            return clean_value(cells[at])
+
+        if len(cells) < len(header):
+            tables.warnings.append(
+                f"line {first.number}: {_TABLE_NAMES[kind]} table row '{raw}' is truncated: "
+                f"{len(cells)} of {len(header)} cells ({', '.join(header[len(cells):])} missing)"
+            )
+        span = evidence(doc, first.start, last.end)
+        if kind == "modifiers":
+            tables.modifiers.append(ModifierRow(code, cell(description_at), cell(when_at), span))
+        elif kind == "taxonomies":
+            tables.taxonomies.append(TaxonomyRow(code, cell(description_at), span))
+        elif kind == "icd10":
+            tables.icd10.append(DiagnosisRow(code, cell(description_at), span))
+        else:
+            tables.related_codes.append(RelatedCodeRow(_code_system(code), code, cell(description_at), span))

@@ -1,0 +1,302 @@
+"""The typed facts read from one document.
+
+These records are the contract between reading and mapping: extractors produce them, the RDF
+mapper consumes them, and ``codegraph extract --format json`` prints their JSON form
+(``docs/extract-contract.md``). Every fact carries the ``Evidence`` it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Value sets of the contract. The ontology declares the same values as SKOS concepts.
+FACETS = (
+    "icd10-mappings",
+    "modifiers",
+    "payer-policies",
+    "payer-rates",
+    "provider-taxonomies",
+    "related-codes",
+)
+COVERAGE_STATUSES = (
+    "covered",
+    "not-covered",
+    "conditional",
+    "experimental",
+    "not-stated",
+    "source-declares-unavailable",
+)
+PRIOR_AUTH_VALUES = ("required", "not-required", "unknown")
+STEP_KINDS = (
+    "arrival",
+    "consent",
+    "tissue-harvest",
+    "laboratory-processing",
+    "positioning",
+    "anesthesia",
+    "imaging-guidance",
+    "injection",
+    "procedure",
+    "observation",
+    "discharge",
+    "follow-up",
+    "other",
+)
+CONCEPT_ROLES = (
+    "condition",
+    "prior-treatment",
+    "diagnostic-evaluation",
+    "imaging-guidance",
+    "anesthesia",
+    "position",
+    "harvest-site",
+    "complication",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: section, character span in the original text, 1-based line."""
+
+    section: str
+    start: int
+    end: int
+    line: int
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CodeFact:
+    system: str
+    code: str
+    category: str | None
+    title: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class TextFact:
+    """A free-text fact such as the description or the service type."""
+
+    text: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PosCandidate:
+    phrase: str
+    pos: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteOfServiceFact:
+    text: str
+    pos: tuple[str, ...]
+    pos_candidates: tuple[PosCandidate, ...]
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class AnatomyFact:
+    label: str
+    iri: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class StepFact:
+    order: int
+    kind: str
+    text: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ConceptMention:
+    role: str
+    label: str
+    iri: str | None
+    asserted: bool  # False for negated or hedged mentions ("with or without sedation")
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PayerMention:
+    name: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CoverageFact:
+    payer: str
+    status: str
+    prior_auth: str
+    evidence: Evidence
+    policy_id: str | None = None
+    effective_date: str | None = None
+
+
+@dataclass(frozen=True)
+class ModifierRow:
+    code: str
+    description: str | None
+    when_to_use: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class TaxonomyRow:
+    code: str
+    description: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class DiagnosisRow:
+    code: str
+    description: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class RelatedCodeRow:
+    system: str
+    code: str
+    description: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class UnavailableStatement:
+    """A sentence in which the source says data is missing; ``facets`` may be empty."""
+
+    facets: tuple[str, ...]
+    evidence: Evidence
+
+
+@dataclass
+class DocumentFacts:
+    """Everything read from one document."""
+
+    source: Source
+    code: CodeFact
+    description: TextFact | None = None
+    service_type: TextFact | None = None
+    site_of_service: SiteOfServiceFact | None = None
+    anatomy: list[AnatomyFact] = field(default_factory=list)
+    steps: list[StepFact] = field(default_factory=list)
+    concepts: list[ConceptMention] = field(default_factory=list)
+    payers: list[PayerMention] = field(default_factory=list)
+    coverage: list[CoverageFact] = field(default_factory=list)
+    modifiers: list[ModifierRow] = field(default_factory=list)
+    taxonomies: list[TaxonomyRow] = field(default_factory=list)
+    icd10: list[DiagnosisRow] = field(default_factory=list)
+    related_codes: list[RelatedCodeRow] = field(default_factory=list)
+    unavailable_statements: list[UnavailableStatement] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unavailable(self) -> list[str]:
+        """The facets the source declares unavailable, sorted."""
+        return sorted({f for s in self.unavailable_statements for f in s.facets})
+
+    def to_json(self, evidence: bool = False) -> dict[str, Any]:
+        """The ``extract --format json`` form; ``evidence`` adds each fact's evidence."""
+
+        def with_evidence(payload: dict[str, Any], fact: Any) -> dict[str, Any]:
+            if evidence:
+                payload["evidence"] = fact.evidence.to_json()
+            return payload
+
+        site = self.site_of_service
+        site_json: dict[str, Any] = {
+            "text": site.text if site else None,
+            "pos": list(site.pos) if site else [],
+            "pos_candidates": [
+                {"phrase": c.phrase, "pos": list(c.pos)} for c in (site.pos_candidates if site else ())
+            ],
+        }
+        if site:
+            with_evidence(site_json, site)
+
+        result: dict[str, Any] = {
+            "source": {"path": self.source.path, "sha256": self.source.sha256},
+            "code": with_evidence(
+                {
+                    "system": self.code.system,
+                    "code": self.code.code,
+                    "category": self.code.category,
+                    "title": self.code.title,
+                },
+                self.code,
+            ),
+            "description": self.description.text if self.description else None,
+            "service_type": self.service_type.text if self.service_type else None,
+            "site_of_service": site_json,
+            "anatomy": [with_evidence({"label": a.label, "iri": a.iri}, a) for a in self.anatomy],
+            "steps": [
+                with_evidence({"order": s.order, "kind": s.kind, "text": s.text}, s) for s in self.steps
+            ],
+            "concepts": [
+                with_evidence(
+                    {"role": c.role, "label": c.label, "iri": c.iri, "asserted": c.asserted}, c
+                )
+                for c in self.concepts
+            ],
+            "payers": [p.name for p in self.payers],
+            "coverage": [
+                with_evidence(
+                    {
+                        "payer": c.payer,
+                        "status": c.status,
+                        "prior_auth": c.prior_auth,
+                        "policy_id": c.policy_id,
+                        "effective_date": c.effective_date,
+                    },
+                    c,
+                )
+                for c in self.coverage
+            ],
+            "modifiers": [
+                with_evidence(
+                    {"code": m.code, "description": m.description, "when_to_use": m.when_to_use}, m
+                )
+                for m in self.modifiers
+            ],
+            "taxonomies": [
+                with_evidence({"code": t.code, "description": t.description}, t) for t in self.taxonomies
+            ],
+            "icd10": [with_evidence({"code": d.code, "description": d.description}, d) for d in self.icd10],
+            "related_codes": [
+                with_evidence({"system": r.system, "code": r.code, "description": r.description}, r)
+                for r in self.related_codes
+            ],
+            "unavailable": self.unavailable,
+            "warnings": list(self.warnings),
+        }
+        if evidence:
+            if self.description:
+                result["description_evidence"] = self.description.evidence.to_json()
+            if self.service_type:
+                result["service_type_evidence"] = self.service_type.evidence.to_json()
+            result["payer_mentions"] = [with_evidence({"name": p.name}, p) for p in self.payers]
+            result["unavailable_statements"] = [
+                with_evidence({"facets": list(s.facets)}, s) for s in self.unavailable_statements
+            ]
+        return result

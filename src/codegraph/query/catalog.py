@@ -1,0 +1,95 @@
+"""The ``.rq`` query library: one query per file under ``queries/<topic>/``, with a grlc-style
+header the catalog parses into a ``QuerySpec``::
+
+    #+ summary: Payers named for a code, with coverage status and evidence
+    #+ params: code
+    #+ param.code: the code's notation, e.g. 1001T
+    #+ optional: payer
+    #+ columns: payer, status, prior_auth, quote
+    #+ tags: coverage
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import QueryError, ResourceError
+from ..resources import queries_dir
+
+_HEADER = re.compile(r"^#\+\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    name: str
+    topic: str
+    path: Path
+    text: str
+    summary: str
+    params: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    param_docs: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(p for p in self.params if p not in self.optional)
+
+
+def parse_query_file(path: Path) -> QuerySpec:
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    param_docs: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match["key"], match["value"]
+        if key.startswith("param."):
+            param_docs[key[len("param."):]] = value
+        else:
+            header[key] = value
+    if "summary" not in header:
+        raise ResourceError(f"{path}: the query has no '#+ summary:' header line")
+    params = _list(header.get("params", ""))
+    optional = _list(header.get("optional", ""))
+    unknown = set(optional) - set(params)
+    if unknown:
+        raise ResourceError(f"{path}: '#+ optional:' names {sorted(unknown)} that '#+ params:' does not list")
+    return QuerySpec(
+        name=path.stem,
+        topic=path.parent.name,
+        path=path,
+        text=text,
+        summary=header["summary"],
+        params=params,
+        optional=optional,
+        param_docs=param_docs,
+        columns=_list(header.get("columns", "")),
+        tags=_list(header.get("tags", "")),
+    )
+
+
+def load_catalog(directory: Path | None = None) -> dict[str, QuerySpec]:
+    root = directory or queries_dir()
+    catalog: dict[str, QuerySpec] = {}
+    for path in sorted(root.glob("*/*.rq")):
+        spec = parse_query_file(path)
+        if spec.name in catalog:
+            raise ResourceError(f"two queries are named {spec.name!r}: {catalog[spec.name].path} and {path}")
+        catalog[spec.name] = spec
+    return catalog
+
+
+def get_query(name: str) -> QuerySpec:
+    catalog = load_catalog()
+    if name not in catalog:
+        raise QueryError(f"no query named {name!r}; 'codegraph query list' shows them: {', '.join(sorted(catalog))}")
+    return catalog[name]

@@ -1,0 +1,137 @@
+"""The project's own terms, mirrored from ``ontology/codegraph.ttl``.
+
+``_fail = True`` makes a typo such as ``CG.coverCode`` fail at import time instead of minting a
+wrong IRI; ``tests/test_ontology.py`` keeps this class and the Turtle in sync.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/codegraph/"
+
+
+class CG(DefinedNamespace):
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # Classes
+    AnatomicalTarget: URIRef
+    BillingCode: URIRef
+    ClinicalConceptMention: URIRef
+    CodeCategory: URIRef
+    CodeOverview: URIRef
+    CodeSystem: URIRef
+    CompletenessFacet: URIRef
+    ConceptRole: URIRef
+    CoverageAssertion: URIRef
+    CoverageStatus: URIRef
+    DiagnosisMapping: URIRef
+    Evidence: URIRef
+    Facet: URIRef
+    Fact: URIRef
+    Modifier: URIRef
+    ModifierUsage: URIRef
+    Payer: URIRef
+    PlaceOfService: URIRef
+    PriorAuthorizationStatus: URIRef
+    ProcedureStep: URIRef
+    ProviderTaxonomy: URIRef
+    RelatedCodeLink: URIRef
+    ServiceTypeFact: URIRef
+    SiteOfServiceFact: URIRef
+    SourceDocument: URIRef
+    StepKind: URIRef
+    TaxonomyMapping: URIRef
+    UnavailableDeclaration: URIRef
+
+    # Properties
+    anatomicalTarget: URIRef
+    anatomy: URIRef
+    asserted: URIRef
+    billingCode: URIRef
+    candidatePhrase: URIRef
+    candidatePlaceOfService: URIRef
+    category: URIRef
+    clinicalConcept: URIRef
+    concept: URIRef
+    conceptRole: URIRef
+    coverageStatus: URIRef
+    declaredUnavailable: URIRef
+    describesCode: URIRef
+    descriptionText: URIRef
+    diagnosis: URIRef
+    effectiveDate: URIRef
+    endOffset: URIRef
+    evidence: URIRef
+    facet: URIRef
+    facetProperty: URIRef
+    icd10Mapping: URIRef
+    inDocument: URIRef
+    line: URIRef
+    modifier: URIRef
+    modifierUsage: URIRef
+    namesPayer: URIRef
+    notation: URIRef
+    notationPattern: URIRef
+    overview: URIRef
+    payer: URIRef
+    placeOfService: URIRef
+    policyIdentifier: URIRef
+    priorAuthorization: URIRef
+    procedureStep: URIRef
+    providerTaxonomy: URIRef
+    quote: URIRef
+    relatedCode: URIRef
+    relatedTo: URIRef
+    section: URIRef
+    serviceType: URIRef
+    sha256: URIRef
+    siteOfService: URIRef
+    sourcePath: URIRef
+    startOffset: URIRef
+    stepKind: URIRef
+    stepOrder: URIRef
+    taxonomy: URIRef
+    text: URIRef
+    title: URIRef
+    whenToUse: URIRef
+
+
+ID = Namespace(BASE + "id/")
+"""Minted nodes: documents, facts, evidence, payers, places of service, modifiers."""
+
+CGV = Namespace(BASE + "vocab/")
+"""Value vocabularies: ``CGV["step-kind/injection"]``, ``CGV["facet/modifiers"]``, ..."""
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("http://schema.org/")
+
+# Concept schemes keep their FHIR canonical system URIs; codes keep BioPortal/UMLS IRIs.
+CODE_SYSTEMS = {
+    "CPT": URIRef("http://www.ama-assn.org/go/cpt"),
+    "HCPCS": URIRef("http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"),
+    "ICD-10-CM": URIRef("http://hl7.org/fhir/sid/icd-10-cm"),
+}
+BIOPORTAL = {
+    "CPT": Namespace("http://purl.bioontology.org/ontology/CPT/"),
+    "HCPCS": Namespace("http://purl.bioontology.org/ontology/HCPCS/"),
+    "ICD-10-CM": Namespace("http://purl.bioontology.org/ontology/ICD10CM/"),
+}
+
+PREFIXES = {
+    "cg": CG._NS,
+    "cgv": CGV,
+    "cgid": ID,
+    "skos": Namespace("http://www.w3.org/2004/02/skos/core#"),
+    "prov": Namespace("http://www.w3.org/ns/prov#"),
+    "dcterms": Namespace("http://purl.org/dc/terms/"),
+    "schema": SCHEMA,
+    "oa": OA,
+    "obo": Namespace("http://purl.obolibrary.org/obo/"),
+    "cpt": BIOPORTAL["CPT"],
+    "hcpcs": BIOPORTAL["HCPCS"],
+    "icd10cm": BIOPORTAL["ICD-10-CM"],
+}
+"""Prefixes bound on every graph codegraph writes."""

@@ -1,0 +1,67 @@
+"""The embedded default store: pyoxigraph on disk.
+
+Loads are transactions: a document's named graph is replaced by one SPARQL Update
+(``DROP SILENT GRAPH`` then ``INSERT DATA``), so a failure leaves the previous version whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import GraphInputError
+from ..rdf.mapper import bind_prefixes
+from .base import QueryRows
+
+
+def to_rdflib(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term from Oxigraph: {term!r}")
+
+
+class OxigraphStore:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise GraphInputError(f"{self.path}: cannot open the store: {exc}") from exc
+
+    def replace_graph(self, name: URIRef, graph: Graph) -> None:
+        body = graph.serialize(format="nt")
+        self.store.update(f"DROP SILENT GRAPH {name.n3()} ; INSERT DATA {{ GRAPH {name.n3()} {{ {body} }} }}")
+
+    def select(self, sparql: str) -> QueryRows:
+        solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("select() runs SELECT queries only")
+        variables = [v.value for v in solutions.variables]
+        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in solutions]
+        return QueryRows(variables, rows)
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self) -> int:
+        return len(self.store)
+
+    def to_dataset(self) -> Dataset:
+        dataset = bind_prefixes(Dataset(default_union=True))
+        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
+        dataset.parse(data=data.decode("utf-8") if isinstance(data, bytes) else data, format="nquads")
+        return dataset
+
+    def close(self) -> None:
+        self.store.flush()

@@ -1,0 +1,95 @@
+"""The validation report model and its renderings (text, JSON, Turtle ``sh:ValidationReport``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from rdflib import Graph
+
+SEVERITY_RANK = {"info": 1, "warning": 2, "violation": 3}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "violation" | "warning" | "info"
+    focus_node: str
+    path: str | None
+    shape: str
+    component: str
+    message: str
+    value: str | None
+    code: str | None  # notation of the code the finding belongs to, for grouping
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding]
+    results_graph: Graph = field(repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(f.severity for f in self.findings)
+        return {severity: counter.get(severity, 0) for severity in ("violation", "warning", "info")}
+
+    def fails(self, fail_on: str) -> bool:
+        """True when any finding is at or above the ``fail_on`` severity."""
+        threshold = SEVERITY_RANK[fail_on]
+        return any(f.severity_rank >= threshold for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+    def render_json(self) -> str:
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+    def render_turtle(self) -> str:
+        return self.results_graph.serialize(format="turtle")
+
+    def render_text(self) -> str:
+        counts = self.counts()
+        lines = [
+            f"{'conforms' if self.conforms else 'does NOT conform'}: "
+            f"{counts['violation']} violation(s), {counts['warning']} warning(s), {counts['info']} info"
+        ]
+        by_shape = Counter((f.severity, _short(f.shape)) for f in self.findings)
+        for (severity, shape), count in sorted(by_shape.items(), key=lambda item: (-SEVERITY_RANK[item[0][0]], item[0][1])):
+            lines.append(f"  {severity:<9} {count:>4}  {shape}")
+        current = object()
+        for finding in self.findings:
+            if finding.code != current:
+                current = finding.code
+                lines.append("")
+                lines.append(f"code {finding.code or '(no code)'}")
+            path = f" [{_short(finding.path)}]" if finding.path else ""
+            lines.append(f"  {finding.severity.upper():<9} {_short(finding.focus_node)}{path}")
+            lines.append(f"            {finding.message}")
+        return "\n".join(lines) + "\n"
+
+
+def _short(iri: str | None) -> str:
+    if iri is None:
+        return ""
+    for prefix, base in (
+        ("cgsh:", "https://w3id.org/codegraph/shapes#"),
+        ("cg:", "https://w3id.org/codegraph/ontology#"),
+        ("cgid:", "https://w3id.org/codegraph/id/"),
+        ("cpt:", "http://purl.bioontology.org/ontology/CPT/"),
+        ("hcpcs:", "http://purl.bioontology.org/ontology/HCPCS/"),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+    ):
+        if iri.startswith(base):
+            return prefix + iri[len(base):]
+    return iri

@@ -1,0 +1,100 @@
+"""Labels and synonyms of the concepts codegraph recognises in text, and the matcher over them.
+
+The lexicon is built from the shipped reference files (``data/vocab/anatomy.csv`` and
+``data/vocab/clinical-lexicon.csv``). One compiled alternation, longest form first, finds the
+leftmost-longest mentions in a single pass, so "external anal sphincter" is one mention, not
+also "anal sphincter".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..errors import ResourceError
+from ..read.normalize import normalize_text
+from ..resources import vocab_dir
+
+UBERON = "http://purl.obolibrary.org/obo/UBERON_"
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    label: str
+    role: str  # "anatomy" or a clinical concept role
+    iri: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    entry: LexiconEntry
+    start: int
+    end: int
+
+
+def curie_to_iri(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    if prefix.upper() == "UBERON":
+        return f"{UBERON}{local}"
+    if prefix.upper() == "FMA":
+        return f"http://purl.obolibrary.org/obo/FMA_{local}"
+    raise ResourceError(f"unknown CURIE prefix in {curie!r}: expected UBERON: or FMA:")
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    if not path.is_file():
+        raise ResourceError(f"{path} is missing: reinstall codegraph or restore data/vocab/")
+    with path.open(newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _forms(label: str, synonyms: str) -> set[str]:
+    forms = {label} | {s for s in synonyms.split("|")}
+    return {normalize_text(f).strip().lower() for f in forms if f.strip()}
+
+
+class Lexicon:
+    def __init__(self, entries: dict[str, LexiconEntry]):
+        self._entries = entries
+        alternation = "|".join(re.escape(form) for form in sorted(entries, key=len, reverse=True))
+        # An empty lexicon matches nothing ("(?!)"), not the empty string.
+        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation or '(?!)'})(?![\w-])", re.IGNORECASE)
+
+    def __len__(self) -> int:
+        return len({(e.label, e.role) for e in self._entries.values()})
+
+    def find(self, text: str, offset: int = 0) -> Iterator[Mention]:
+        for match in self._pattern.finditer(text):
+            entry = self._entries[match.group(0).lower()]
+            yield Mention(entry, offset + match.start(), offset + match.end())
+
+
+def _load(rows: Iterator[dict[str, str]], role_of, iri_of) -> dict[str, LexiconEntry]:
+    entries: dict[str, LexiconEntry] = {}
+    for row in rows:
+        entry = LexiconEntry(label=row["label"].strip(), role=role_of(row), iri=iri_of(row))
+        for form in _forms(row["label"], row.get("synonyms") or ""):
+            entries.setdefault(form, entry)
+    return entries
+
+
+@cache
+def anatomy_lexicon() -> Lexicon:
+    return Lexicon(
+        _load(_rows(vocab_dir() / "anatomy.csv"), lambda row: "anatomy", lambda row: curie_to_iri(row["id"].strip()))
+    )
+
+
+@cache
+def clinical_lexicon() -> Lexicon:
+    return Lexicon(
+        _load(
+            _rows(vocab_dir() / "clinical-lexicon.csv"),
+            lambda row: row["role"].strip(),
+            lambda row: (row.get("iri") or "").strip() or None,
+        )
+    )
