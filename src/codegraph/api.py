@@ -158,14 +158,14 @@ def write_graph(dataset: Dataset, path: str | Path) -> None:
     write_atomically(path, serialize(dataset, {"json-ld": "jsonld", "xml": "turtle"}.get(fmt, fmt)))
 
 
-def validate(source: Dataset | Graph | GraphStore) -> ValidationReport:
+def validate_graph(source: Dataset | Graph | GraphStore) -> ValidationReport:
     """Check a graph (or a whole store) against the shapes in ``ontology/shapes``."""
     if isinstance(source, (Dataset, Graph)):
         return validate_dataset(source)
     return validate_dataset(source.to_dataset())
 
 
-def query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
+def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
     """Run the catalog query ``name`` with bound parameters."""
     from .query import run_query
 
@@ -184,10 +184,10 @@ __all__ = [
     "extract_document",
     "load_into_store",
     "open_store",
-    "query",
+    "run_named_query",
     "reference_graphs",
     "serialize",
-    "validate",
+    "validate_graph",
     "write_atomically",
     "write_graph",
 ]

@@ -24,7 +24,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
           no_reference: bool, no_validate: bool, fail_on: str) -> None:
     """Read the documents under PATHS and build the knowledge graph."""
     from ..api import build as build_graph
-    from ..api import load_into_store, validate, write_graph
+    from ..api import load_into_store, validate_graph, write_graph
     from ..store import OxigraphStore
 
     if output is None and store_dir is None:
@@ -50,7 +50,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     click.echo(f"triples:   {result.triple_count()}")
     exit_code = EXIT_OK
     if not no_validate:
-        report = validate(result.dataset)
+        report = validate_graph(result.dataset)
         counts = report.counts()
         click.echo(f"gaps:      {counts['warning']} warning(s), {counts['violation']} violation(s), {counts['info']} info "
                    "('codegraph validate' lists them)")

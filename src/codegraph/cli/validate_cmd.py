@@ -21,10 +21,10 @@ from .options import open_source
 @click.pass_context
 def validate(ctx: click.Context, graph: Path | None, store_dir: Path | None, fmt: str, fail_on: str, output: Path | None) -> None:
     """Check GRAPH (an RDF file) or --store against the shapes in ontology/shapes."""
-    from ..api import validate as run_validation
+    from ..api import validate_graph
     from ..api import write_atomically
 
-    report = run_validation(open_source(graph, store_dir))
+    report = validate_graph(open_source(graph, store_dir))
     text = {"text": report.render_text, "json": report.render_json, "turtle": report.render_turtle}[fmt]()
     if output is not None:
         write_atomically(output, text.encode("utf-8"))

@@ -17,6 +17,9 @@ from ..rdf.mapper import bind_prefixes
 from .base import QueryRows
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def to_rdflib(term: object) -> Node | None:
     if term is None:
         return None
@@ -27,6 +30,8 @@ def to_rdflib(term: object) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # RDF 1.1 simple literal: rdflib writes it without datatype
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term from Oxigraph: {term!r}")
 

@@ -66,8 +66,12 @@ def validate_dataset(dataset: Dataset | Graph) -> ValidationReport:
     conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
     )
+    shapes = shapes_graph()
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
+        shape = results.value(result, SH.sourceShape)
+        # A property shape is a blank node: report the node shape that owns it, whose IRI is stable.
+        owner = shapes.value(predicate=SH.property, object=shape) if not isinstance(shape, URIRef) else None
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
@@ -76,7 +80,7 @@ def validate_dataset(dataset: Dataset | Graph) -> ValidationReport:
                 severity=_SEVERITIES.get(results.value(result, SH.resultSeverity), "violation"),
                 focus_node=str(focus),
                 path=str(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
-                shape=str(results.value(result, SH.sourceShape)),
+                shape=str(owner if owner is not None else shape),
                 component=str(results.value(result, SH.sourceConstraintComponent)),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 value=str(value) if value is not None else None,

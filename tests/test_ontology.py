@@ -1,0 +1,75 @@
+"""The ontology, its Python mirror, the value vocabularies and the shapes stay consistent."""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
+
+from codegraph.model import CONCEPT_ROLES, COVERAGE_STATUSES, FACETS, PRIOR_AUTH_VALUES, STEP_KINDS
+from codegraph.rdf import CG, CGV
+from codegraph.resources import ontology_file, shapes_dir
+from codegraph.validate import shapes_graph
+
+NS = str(CG._NS)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ontology_file())
+
+
+def test_python_namespace_mirrors_the_turtle(ontology):
+    in_turtle = {str(t)[len(NS):] for t in ontology.all_nodes() if isinstance(t, URIRef) and str(t).startswith(NS) and str(t) != NS}
+    in_python = set(CG.__annotations__)
+    assert in_turtle == in_python, f"only in Turtle: {in_turtle - in_python}; only in Python: {in_python - in_turtle}"
+
+
+def test_every_term_is_declared_with_label_and_comment(ontology):
+    for name in CG.__annotations__:
+        term = CG[name]
+        assert (term, RDF.type, None) in ontology, name
+        assert ontology.value(term, URIRef("http://www.w3.org/2000/01/rdf-schema#label")), name
+        assert ontology.value(term, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")), name
+
+
+def test_a_typo_fails_at_import_time():
+    with pytest.raises(AttributeError):
+        CG.coverCode  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("scheme", "values"),
+    [
+        ("coverage-status", COVERAGE_STATUSES),
+        ("prior-auth", PRIOR_AUTH_VALUES),
+        ("step-kind", STEP_KINDS),
+        ("concept-role", CONCEPT_ROLES),
+        ("facet", FACETS),
+    ],
+)
+def test_model_value_sets_are_concepts_of_the_ontology(ontology, scheme, values):
+    for value in values:
+        concept = CGV[f"{scheme}/{value}"]
+        assert (concept, SKOS.inScheme, CGV[scheme]) in ontology, concept
+        assert (concept, SKOS.notation, Literal(value)) in ontology, concept
+
+
+def test_ontology_header(ontology):
+    assert (URIRef("https://w3id.org/codegraph/ontology"), RDF.type, OWL.Ontology) in ontology
+
+
+@pytest.mark.parametrize("path", sorted(shapes_dir().glob("*.ttl")), ids=lambda p: p.name)
+def test_each_shapes_file_parses(path):
+    assert len(Graph().parse(path)) > 0
+
+
+def test_shapes_pass_shacl_shacl_and_have_messages():
+    shapes = shapes_graph()
+    conforms, _results, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+    sh = "http://www.w3.org/ns/shacl#"
+    for shape in shapes.subjects(RDF.type, URIRef(sh + "NodeShape")):
+        assert shapes.value(shape, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")), shape
+        messages = list(shapes.objects(None, URIRef(sh + "message")))
+        assert messages
