@@ -40,6 +40,7 @@ class OxigraphStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
+            self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise GraphInputError(f"{self.path}: cannot open the store: {exc}") from exc
