@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -28,7 +29,7 @@ try:
 except PackageNotFoundError:  # running from a checkout without installing
     __version__ = "0+unknown"
 
-DOCUMENT_SUFFIXES = (".txt", ".text")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 
 
@@ -57,11 +58,27 @@ def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
 
 
 @dataclass
+class DocumentStatus:
+    """One line of the build report."""
+
+    path: str
+    status: str  # "built" | "failed" | "duplicate"
+    code: str | None = None
+    sha256: str | None = None
+    graph: str | None = None
+    duplicate_of: str | None = None
+    error: str | None = None
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class BuildResult:
     dataset: Dataset
     documents: list[DocumentFacts] = field(default_factory=list)
     errors: list[DocumentError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
+    report: list[DocumentStatus] = field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:
@@ -69,6 +86,15 @@ class BuildResult:
 
     def triple_count(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+    def report_json(self) -> dict:
+        return {
+            "documents": len(self.report),
+            "built": len(self.documents),
+            "failed": len(self.errors),
+            "duplicates": len(self.duplicates),
+            "items": [asdict(item) for item in self.report],
+        }
 
 
 def reference_graphs() -> dict[URIRef, Graph]:
@@ -80,29 +106,73 @@ def reference_graphs() -> dict[URIRef, Graph]:
     return graphs
 
 
-def build(paths: Iterable[str | Path], include_reference: bool = True) -> BuildResult:
+def _extract_or_error(path: Path) -> DocumentFacts | DocumentError:
+    """Worker body: errors come back as values so one bad page never stops the others."""
+    try:
+        return extract_document(path)
+    except DocumentError as error:
+        return error
+
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def _extract_all(paths: list[Path], jobs: int, progress: ProgressCallback | None) -> list[DocumentFacts | DocumentError]:
+    if jobs <= 1 or len(paths) < 2:
+        results = []
+        for done, path in enumerate(paths, start=1):
+            results.append(_extract_or_error(path))
+            if progress:
+                progress(done, len(paths), str(path))
+        return results
+    # Reading is pure Python and CPU bound: processes, not threads, use every core.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
+        for done, result in enumerate(pool.map(_extract_or_error, paths, chunksize=chunk), start=1):
+            results.append(result)
+            if progress:
+                progress(done, len(paths), str(paths[done - 1]))
+        return results
+
+
+def build(
+    paths: Iterable[str | Path],
+    include_reference: bool = True,
+    jobs: int = 1,
+    progress: ProgressCallback | None = None,
+) -> BuildResult:
     """Read every document under ``paths`` into a dataset: one named graph per document.
 
-    A bad document is recorded in ``errors`` and the others are still built. A document whose
-    bytes were already read (the same page under another name) is built once.
+    A bad document is recorded in ``errors`` (and the report) and the others are still built.
+    The same page saved twice (same words, any file name) is built once. ``jobs`` > 1 reads the
+    documents in that many processes; the result is the same as with one.
     """
     dataset = bind_prefixes(Dataset(default_union=True))
     result = BuildResult(dataset)
     seen: dict[str, str] = {}
-    for path in collect_documents(paths):
-        try:
-            facts = extract_document(path)
-        except DocumentError as error:
-            result.errors.append(error)
+    documents = collect_documents(paths)
+    for path, outcome in zip(documents, _extract_all(documents, jobs, progress)):
+        if isinstance(outcome, DocumentError):
+            result.errors.append(outcome)
+            result.report.append(DocumentStatus(str(path), "failed", error=outcome.reason, line=outcome.line))
             continue
-        if facts.source.sha256 in seen:
-            result.duplicates.append((str(path), seen[facts.source.sha256]))
+        facts = outcome
+        key = facts.source.content_sha256 or facts.source.sha256
+        if key in seen:
+            result.duplicates.append((str(path), seen[key]))
+            result.report.append(DocumentStatus(str(path), "duplicate", code=facts.code.code, sha256=facts.source.sha256, duplicate_of=seen[key]))
             continue
-        seen[facts.source.sha256] = str(path)
+        seen[key] = str(path)
         result.documents.append(facts)
-        target = dataset.graph(document_graph_iri(facts.source.sha256))
+        graph_iri = document_graph_iri(facts.source.sha256)
+        target = dataset.graph(graph_iri)
         for triple in document_graph(facts):
             target.add(triple)
+        result.report.append(
+            DocumentStatus(str(path), "built", code=f"{facts.code.system} {facts.code.code}", sha256=facts.source.sha256,
+                           graph=str(graph_iri), warnings=list(facts.warnings))
+        )
     if include_reference:
         for name, graph in reference_graphs().items():
             target = dataset.graph(name)
@@ -174,6 +244,7 @@ def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Id
 
 __all__ = [
     "BuildResult",
+    "DocumentStatus",
     "GraphStore",
     "MemoryStore",
     "OxigraphStore",

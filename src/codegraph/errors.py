@@ -26,6 +26,10 @@ class DocumentError(CodegraphError, ValueError):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self):
+        # Rebuild from the fields, so the error survives the trip back from a worker process.
+        return (type(self), (self.path, self.reason, self.line, self.hint))
+
 
 class ResourceError(CodegraphError, FileNotFoundError):
     """A bundled resource (ontology, shapes, query, vocabulary) is missing or broken."""

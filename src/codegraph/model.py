@@ -34,6 +34,7 @@ STEP_KINDS = (
     "tissue-harvest",
     "laboratory-processing",
     "positioning",
+    "preparation",
     "anesthesia",
     "imaging-guidance",
     "injection",
@@ -78,7 +79,8 @@ class Evidence:
 @dataclass(frozen=True)
 class Source:
     path: str
-    sha256: str
+    sha256: str  # of the bytes: the document's identity in the graph
+    content_sha256: str = ""  # of the whitespace-folded text: the same page saved twice matches
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,11 @@ class DocumentFacts:
             with_evidence(site_json, site)
 
         result: dict[str, Any] = {
-            "source": {"path": self.source.path, "sha256": self.source.sha256},
+            "source": {
+                "path": self.source.path,
+                "sha256": self.source.sha256,
+                "content_sha256": self.source.content_sha256,
+            },
             "code": with_evidence(
                 {
                     "system": self.code.system,

@@ -17,19 +17,37 @@ from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
               help="Load the graph into the embedded Oxigraph store in this folder (one named graph per document).")
 @click.option("--no-reference", is_flag=True, help="Leave out the ontology and the reference code sets.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check that counts gaps in the summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Read documents in this many processes [default: the number of cores].")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the per-document build report (status, code, graph, error, warnings) as JSON.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info", "never"]), default="never", show_default=True,
               help="Exit 1 when the check finds anything at or above this severity.")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store_dir: Path | None,
-          no_reference: bool, no_validate: bool, fail_on: str) -> None:
-    """Read the documents under PATHS and build the knowledge graph."""
+          no_reference: bool, no_validate: bool, jobs: int | None, report_path: Path | None, fail_on: str) -> None:
+    """Read the documents under PATHS (files or folders of .txt, .md, .html pages) and build the
+    knowledge graph. A bad document is reported and skipped; the exit code is 2 if any failed."""
+    import json
+    import os
+    import sys
+
     from ..api import build as build_graph
-    from ..api import load_into_store, validate_graph, write_graph
+    from ..api import collect_documents, load_into_store, validate_graph, write_atomically, write_graph
     from ..store import OxigraphStore
 
     if output is None and store_dir is None:
         raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
-    result = build_graph(paths, include_reference=not no_reference)
+    jobs = jobs or os.cpu_count() or 1
+    total = len(collect_documents(paths))
+    if sys.stderr.isatty() and total > 1:
+        with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+            result = build_graph(paths, include_reference=not no_reference, jobs=jobs,
+                                 progress=lambda done, _total, _path: bar.update(1))
+    else:
+        result = build_graph(paths, include_reference=not no_reference, jobs=jobs)
+    if report_path is not None:
+        write_atomically(report_path, (json.dumps(result.report_json(), indent=2) + "\n").encode("utf-8"))
     for error in result.errors:
         click.echo(f"codegraph: skipped {error}", err=True)
     for duplicate, original in result.duplicates:
@@ -46,7 +64,9 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         store.close()
 
     click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate")
-    click.echo(f"codes:     {', '.join(result.codes)}")
+    codes = result.codes
+    shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
+    click.echo(f"codes:     {len(codes)} ({shown})" if len(codes) > 1 else f"codes:     {shown}")
     click.echo(f"triples:   {result.triple_count()}")
     exit_code = EXIT_OK
     if not no_validate:

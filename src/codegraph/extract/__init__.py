@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..model import CodeFact, DocumentFacts, Source, TextFact
 from ..read import Document, read_document
 from .code import extract_code
+from .code_lists import extract_code_lists
 from .concepts import extract_anatomy, extract_concepts
 from .overview import extract_description, extract_service_and_site
 from .payers import extract_coverage, extract_payers
@@ -23,10 +25,11 @@ def extract(doc: Document) -> DocumentFacts:
     unavailable = extract_unavailable(doc)
     payers = extract_payers(doc)
     tables = extract_tables(doc)
+    extract_code_lists(doc, tables)
     anatomy_sources: list[CodeFact | TextFact] = [code]
     anatomy_sources += [fact for fact in (description, service_type) if fact is not None]
     return DocumentFacts(
-        source=Source(path=doc.path, sha256=doc.sha256),
+        source=Source(path=doc.path, sha256=doc.sha256, content_sha256=content_key(doc)),
         code=code,
         description=description,
         service_type=service_type,
@@ -41,8 +44,30 @@ def extract(doc: Document) -> DocumentFacts:
         icd10=tables.icd10,
         related_codes=tables.related_codes,
         unavailable_statements=unavailable,
-        warnings=tables.warnings,
+        warnings=tables.warnings + unread_section_warnings(doc),
     )
+
+
+def content_key(doc: Document) -> str:
+    """SHA-256 of the page's words: the same page saved twice (other host, other line endings) matches."""
+    return hashlib.sha256(" ".join(doc.text.split()).encode("utf-8")).hexdigest()
+
+
+def unread_section_warnings(doc: Document) -> list[str]:
+    """Text under a heading codegraph does not know is kept in the document, and said so."""
+    warnings = []
+    for section in doc.sections:
+        lines = [line for line in section.lines if line.text.strip()]
+        if section.name == "unknown" and lines:
+            warnings.append(
+                f"line {section.heading_line}: unknown section '{section.heading}' ({len(lines)} line(s)): "
+                "its text is kept in the document but no facts were read from it"
+            )
+        elif section.name == "preamble" and lines:
+            warnings.append(
+                f"line {lines[0].number}: {len(lines)} line(s) before the first heading were not read"
+            )
+    return warnings
 
 
 def extract_file(path: str | Path) -> DocumentFacts:

@@ -14,6 +14,7 @@ from datetime import datetime
 from ..model import CoverageFact, PayerMention, UnavailableStatement
 from ..read import Document
 from .evidence import evidence, sentences
+from .tables import is_payer_table, iter_tables
 
 PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -26,6 +27,7 @@ PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+_PAYER_REGEX = dict(PAYER_PATTERNS)
 _BOILERPLATE = re.compile(
     r"\brecogni[sz]e\s+and\s+reimburse|\breimburse\s+(?:this|the)\s+code\b|\bgenerally\s+reimburse", re.IGNORECASE
 )
@@ -83,34 +85,105 @@ def _policy_id(sentence: str) -> str | None:
     return re.sub(r"^(?:policy|bulletin)\s+(?:number\s+|no\.?\s+|#\s*)?", "", match.group(0), flags=re.IGNORECASE)
 
 
-def extract_coverage(
-    doc: Document, payers: list[PayerMention], unavailable: list[UnavailableStatement]
-) -> list[CoverageFact]:
-    stated: dict[str, CoverageFact] = {}
+def _prior_auth_cell(text: str) -> str | None:
+    lowered = text.strip().lower()
+    if lowered in ("yes", "required", "y", "required (yes)"):
+        return "required"
+    if lowered in ("no", "not required", "n", "none"):
+        return "not-required"
+    return next((p for p, pattern in _PRIOR_AUTH if pattern.search(text)), None)
+
+
+def _column(header: list[str], *words: str) -> int | None:
+    return next((i for i, name in enumerate(header) if any(w in name.lower() for w in words)), None)
+
+
+class _Statements:
+    """Coverage statements per payer; a later statement fills what an earlier one left open."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.by_payer: dict[str, CoverageFact] = {}
+
+    def add(self, payer: str, status: str | None, prior_auth: str | None, policy_id: str | None,
+            effective_date: str | None, start: int, end: int) -> None:
+        if status is None and prior_auth is None:
+            return
+        previous = self.by_payer.get(payer)
+        self.by_payer[payer] = CoverageFact(
+            payer=payer,
+            status=status or (previous.status if previous else "not-stated"),
+            prior_auth=prior_auth or (previous.prior_auth if previous else "unknown"),
+            policy_id=policy_id or (previous.policy_id if previous else None),
+            effective_date=effective_date or (previous.effective_date if previous else None),
+            evidence=previous.evidence if previous else evidence(self.doc, start, end),
+        )
+
+
+def _read_prose(doc: Document, statements: _Statements) -> None:
     for section in doc.sections:
         if section.name not in _COVERAGE_SECTIONS:
             continue
+        current: str | None = None  # the payer of the latest payer sub-heading ("Aetna", "Aetna:")
         for line in section.lines:
+            if "|" in line.text:
+                continue  # tables are read by _read_tables
+            names = payer_names_in(line.text)
+            stripped = line.text.strip().rstrip(":").strip()
+            if len(names) == 1 and _PAYER_REGEX[names[0]].fullmatch(stripped):
+                current = names[0]
+                continue
             for start, end, sentence in sentences(line.text, line.start):
-                names = payer_names_in(sentence)
-                if len(names) != 1 or _BOILERPLATE.search(sentence):
+                if _BOILERPLATE.search(sentence):
                     continue
+                named = payer_names_in(sentence)
+                if len(named) > 1:
+                    continue
+                payer = named[0] if named else current
+                if payer is None:
+                    continue
+                if named:
+                    current = payer
                 status = next((s for s, pattern in _STATUS_RULES if pattern.search(sentence)), None)
                 prior_auth = next((p for p, pattern in _PRIOR_AUTH if pattern.search(sentence)), None)
-                if status is None and prior_auth is None:
-                    continue
-                name = names[0]
-                previous = stated.get(name)
                 date = _DATE.search(sentence)
-                stated[name] = CoverageFact(
-                    payer=name,
-                    status=status or (previous.status if previous else "not-stated"),
-                    prior_auth=prior_auth or (previous.prior_auth if previous else "unknown"),
-                    policy_id=_policy_id(sentence) or (previous.policy_id if previous else None),
-                    effective_date=(_iso_date(date["date"]) if date else None)
-                    or (previous.effective_date if previous else None),
-                    evidence=previous.evidence if previous else evidence(doc, start, end),
-                )
+                statements.add(payer, status, prior_auth, _policy_id(sentence),
+                               _iso_date(date["date"]) if date else None, start, end)
+
+
+def _read_tables(doc: Document, statements: _Statements) -> None:
+    for table in iter_tables(doc):
+        if not is_payer_table(table):
+            continue
+        status_at = _column(table.header, "coverage", "status", "position")
+        auth_at = _column(table.header, "prior", "auth")
+        policy_at = _column(table.header, "policy")
+        date_at = _column(table.header, "effective", "date")
+        for cells, lines in table.rows:
+            names = payer_names_in(cells[0])
+            if len(names) != 1:
+                continue
+
+            def cell(at: int | None) -> str:
+                return cells[at].strip() if at is not None and at < len(cells) else ""
+
+            status_text = cell(status_at)
+            status = next((s for s, pattern in _STATUS_RULES if pattern.search(status_text)), None)
+            policy = cell(policy_at)
+            policy_id = None if policy.lower() in ("", "-", "n/a", "none", "not available") else (_policy_id(policy) or policy)
+            date_text = cell(date_at)
+            effective = _iso_date(date_text) if date_text else None
+            statements.add(names[0], status, _prior_auth_cell(cell(auth_at)) if cell(auth_at) else None,
+                           policy_id, effective, lines[0].start, lines[-1].end)
+
+
+def extract_coverage(
+    doc: Document, payers: list[PayerMention], unavailable: list[UnavailableStatement]
+) -> list[CoverageFact]:
+    statements = _Statements(doc)
+    _read_prose(doc, statements)
+    _read_tables(doc, statements)
+    stated = statements.by_payer
 
     declared = next((s for s in unavailable if "payer-policies" in s.facets), None)
     coverage = []

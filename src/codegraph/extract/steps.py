@@ -31,8 +31,10 @@ STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("anesthesia", r"\banesthe|\banaesthe|\bsedation\b|\bnumb"),
         ("tissue-harvest", r"\bharvest|\bbiops|\bcollects?\b|\bprocured?\b|\bdraws?\s+blood\b"),
         ("laboratory-processing", r"\blaborator|\bexpanded\b|\bcultured\b|\bprocessed\b|\bcentrifug"),
-        ("imaging-guidance", r"\bguidance\b|\bultrasound\b|\bfluoroscop|\blocali[sz]ation\b|\bimaging\b"),
+        ("preparation", r"\bprep(?:ped|ared|aration|s)?\b|\bsterile\s+(?:prep|field)|\bcleansed\b|\bdraped\b"),
+        # An injection "under ultrasound guidance" is an injection step, so injection comes first.
         ("injection", r"\binject|\binfus|\bdelivered\s+into\b"),
+        ("imaging-guidance", r"\bguidance\b|\bultrasound\b|\bfluoroscop|\blocali[sz]ation\b|\bimaging\b"),
         ("procedure", r"\bincision\b|\binserts?\b|\bplaces?\b|\bperforms?\b|\bablat|\bimplant"),
     )
 )

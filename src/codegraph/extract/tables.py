@@ -55,6 +55,12 @@ def _cells(text: str) -> list[str]:
     return [cell.strip() for cell in stripped.split("|")]
 
 
+def _starts_with_code(pattern: re.Pattern[str], cell: str) -> bool:
+    """True when a first cell holds a code, allowing a short prefix such as "CPT code "."""
+    match = pattern.search(cell)
+    return bool(match) and match.start() <= len("HCPCS Level II code ")
+
+
 def _table_kind(header: list[str], section: str) -> str | None:
     first = header[0].lower() if header else ""
     if "modifier" in first:
@@ -83,8 +89,21 @@ def _is_table_line(line: Line) -> bool:
     return "|" in line.text
 
 
-def extract_tables(doc: Document) -> CodingTables:
-    tables = CodingTables()
+@dataclass
+class PipeTable:
+    section: str
+    header: list[str]
+    header_line: Line
+    rows: list[tuple[list[str], list[Line]]]  # cells, and the line(s) each row spans
+
+
+def iter_tables(doc: Document, row_code: re.Pattern[str] | None = None) -> list[PipeTable]:
+    """Every pipe table (a header line, then a ``|---|`` separator, then rows) in ``doc``.
+
+    With ``row_code``, a line whose first cell is not a code continues the row before it (a row
+    split over two lines).
+    """
+    tables: list[PipeTable] = []
     for section in doc.sections:
         lines = section.lines
         index = 0
@@ -96,11 +115,12 @@ def extract_tables(doc: Document) -> CodingTables:
                 continue
             header = _cells(line.text)
             kind = _table_kind(header, section.name)
+            continuation = CODE_PATTERNS[kind] if kind else row_code
             index += 2
             rows: list[tuple[list[str], list[Line]]] = []
             while index < len(lines) and _is_table_line(lines[index]) and lines[index].text.strip():
                 cells = _cells(lines[index].text)
-                if kind is not None and rows and not CODE_PATTERNS[kind].fullmatch(cells[0]):
+                if continuation is not None and rows and not _starts_with_code(continuation, cells[0]):
                     # Continuation of a row split over two lines: glue the first cell to the last one.
                     previous_cells, previous_lines = rows[-1]
                     previous_cells[-1] = f"{previous_cells[-1]} {cells[0]}".strip()
@@ -109,13 +129,26 @@ def extract_tables(doc: Document) -> CodingTables:
                 else:
                     rows.append((cells, [lines[index]]))
                 index += 1
-            if kind is None:
+            tables.append(PipeTable(section.name, header, line, rows))
+    return tables
+
+
+def is_payer_table(table: PipeTable) -> bool:
+    return bool(table.header) and "payer" in table.header[0].lower()
+
+
+def extract_tables(doc: Document) -> CodingTables:
+    tables = CodingTables()
+    for table in iter_tables(doc):
+        kind = _table_kind(table.header, table.section)
+        if kind is None:
+            if not is_payer_table(table):  # payer tables are read by extract/payers.py
                 tables.warnings.append(
-                    f"line {line.number}: a table with columns {header} in section '{section.name}' "
-                    "is not a coding table codegraph reads; its text is kept but no facts were taken"
+                    f"line {table.header_line.number}: a table with columns {table.header} in section "
+                    f"'{table.section}' is not a table codegraph reads; its text is kept but no facts were taken"
                 )
-                continue
-            _read_rows(doc, kind, header, rows, tables)
+            continue
+        _read_rows(doc, kind, table.header, table.rows, tables)
     return tables
 
 

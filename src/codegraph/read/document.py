@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DocumentError
+from .formats import to_plain_text
 from .normalize import normalize_text
 from .sections import Section, split_sections
 
@@ -22,8 +23,9 @@ class Line:
 @dataclass(frozen=True)
 class Document:
     path: str
-    sha256: str
-    original: str  # decoded text as received
+    sha256: str  # of the bytes as received: the document's identity
+    format: str  # "text", "markdown" or "html"
+    original: str  # decoded text (for Markdown and HTML: their plain-text rendering)
     text: str  # normalised, same length as ``original``
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
@@ -73,13 +75,16 @@ def decode(data: bytes, path: str) -> str:
 
 
 def document_from_bytes(data: bytes, path: str) -> Document:
-    original = decode(data, path)
+    fmt, original = to_plain_text(path, decode(data, path))
+    if not original.strip():
+        raise DocumentError(path, f"the {fmt} file has no text", hint="point codegraph at a billing-code page")
     text = normalize_text(original)
     lines = _split_lines(text)
     sections = split_sections(lines, len(text))
     return Document(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
         original=original,
         text=text,
         lines=lines,
@@ -88,7 +93,7 @@ def document_from_bytes(data: bytes, path: str) -> Document:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read one plain-text document from disk."""
+    """Read one document (plain text, Markdown or saved HTML) from disk."""
     p = Path(path)
     try:
         data = p.read_bytes()

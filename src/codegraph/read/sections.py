@@ -55,14 +55,38 @@ def heading_section(text: str) -> str | None:
     return _HEADING_INDEX.get(_heading_key(text))
 
 
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "&", "vs"}
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short Title Case line without closing punctuation: a heading codegraph does not know.
+
+    Its section is kept as "unknown" (and reported) rather than read as part of the section
+    before it.
+    """
+    stripped = re.sub(r"^#+\s*", "", text.strip())
+    if not (3 <= len(stripped) <= 60) or stripped[-1] in ".:;,!?)\"'" or stripped[0] in "-*|(":
+        return False
+    if ":" in stripped or "|" in stripped:
+        return False
+    words = stripped.split()
+    if not (1 <= len(words) <= 7) or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() or w.lower() in _SMALL_WORDS for w in words)
+
+
 @dataclass(frozen=True)
 class Section:
-    name: str  # section id from KNOWN_HEADINGS, or "preamble"
+    name: str  # section id from KNOWN_HEADINGS, "unknown" (a heading we do not know), or "preamble"
     heading: str  # heading text as written ("" for the preamble)
     heading_line: int  # 1-based line of the heading (0 for the preamble)
     start: int  # offset of the first character after the heading line
     end: int
     lines: tuple["Line", ...]
+
+
+# Payer-by-payer sections use payer names ("Aetna") as sub-headings: they stay in the section.
+_SECTIONS_WITH_SUBHEADINGS = {"preamble", "payer-coverage", "prior-authorization", "policy-updates"}
 
 
 def split_sections(lines: tuple["Line", ...], length: int) -> tuple[Section, ...]:
@@ -75,6 +99,13 @@ def split_sections(lines: tuple["Line", ...], length: int) -> tuple[Section, ...
 
     for line in lines:
         section = heading_section(line.text)
+        if (
+            section is None
+            and name not in _SECTIONS_WITH_SUBHEADINGS
+            and looks_like_heading(line.text)
+            and line.number > 2
+        ):
+            section = "unknown"
         if section is not None:
             close(line.start)
             name, heading, heading_line, start, body = section, line.text.strip(), line.number, line.end + 1, []

@@ -1,0 +1,116 @@
+"""Coding facets written as lists rather than tables.
+
+``Modifiers: 50 (bilateral), RT, LT`` or a bullet per code (``- 25: significant, separately
+identifiable E/M``) in a facet's own section, or a labelled line anywhere in the coding
+sections. In prose, a two-character token counts as a modifier only when it is a modifier of
+the shipped code set, so "OR" or "IV" in a sentence is not read as one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..model import DiagnosisRow, ModifierRow, RelatedCodeRow, TaxonomyRow
+from ..read import Document, Line
+from ..read.normalize import clean_value
+from ..vocab import scheme_graph
+from .evidence import evidence
+from .tables import CODE_PATTERNS, CodingTables
+
+_SECTION_KIND = {
+    "modifiers": "modifiers",
+    "provider-taxonomies": "taxonomies",
+    "icd10-mappings": "icd10",
+    "related-codes": "related_codes",
+}
+_LABEL_KIND = (
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:common\s+|applicable\s+|relevant\s+)?modifiers?\s*:\s*", re.I), "modifiers"),
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:provider\s+)?taxonom(?:y|ies)(?:\s+codes?)?\s*:\s*", re.I), "taxonomies"),
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:icd-?10(?:-cm)?(?:\s+(?:codes?|mappings?|diagnos[ie]s))?|diagnosis\s+codes?)\s*:\s*", re.I), "icd10"),
+    (re.compile(r"^\s*(?:[-*]\s*)?related\s+(?:cpt\s+|hcpcs\s+)?codes?\s*:\s*", re.I), "related_codes"),
+)
+_LIST_SECTIONS = {"coding-specifications", "specifications", "modifiers", "provider-taxonomies", "icd10-mappings", "related-codes", "documentation", "claims-processing"}
+# List items are split at commas and semicolons, except inside parentheses.
+_LIST_ITEM = re.compile(r"(?:[^,;()]|\([^)]*\)?)+")
+_BULLET = re.compile(r"^\s*[-*\u2022]\s*")
+_SYSTEM_PREFIX = re.compile(r"^(?:CPT|HCPCS(?:\s+Level\s+II)?)(?:\s+code)?\s+", re.I)
+
+
+@cache
+def _known_modifiers() -> frozenset[str]:
+    from rdflib import SKOS
+
+    graph = scheme_graph("modifiers")
+    return frozenset(str(o) for o in graph.objects(None, SKOS.notation))
+
+
+def _item(kind: str, text: str) -> tuple[str, str | None] | None:
+    """(code, description) of one list item such as "50 (bilateral)" or "25: E/M on the same day"."""
+    text = _SYSTEM_PREFIX.sub("", _BULLET.sub("", text).strip())
+    match = CODE_PATTERNS[kind].match(text)
+    if not match:
+        return None
+    code = match.group(1)
+    if kind == "modifiers" and code not in _known_modifiers():
+        return None
+    rest = text[match.end():].strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        rest = rest[1:-1]
+    rest = re.sub(r"^(?:[:\-]\s*|\((?=.*\)$))", "", rest).strip()
+    return code, (clean_value(rest) or None)
+
+
+def _add(doc: Document, kind: str, code: str, description: str | None, start: int, end: int, tables: CodingTables) -> None:
+    span = evidence(doc, start, end)
+    if kind == "modifiers":
+        if any(m.code == code for m in tables.modifiers):
+            return
+        tables.modifiers.append(ModifierRow(code, description, None, span))
+    elif kind == "taxonomies":
+        if any(t.code == code for t in tables.taxonomies):
+            return
+        tables.taxonomies.append(TaxonomyRow(code, description, span))
+    elif kind == "icd10":
+        if any(d.code == code for d in tables.icd10):
+            return
+        tables.icd10.append(DiagnosisRow(code, description, span))
+    else:
+        if any(r.code == code for r in tables.related_codes):
+            return
+        system = "HCPCS" if code[0].isalpha() else "CPT"
+        tables.related_codes.append(RelatedCodeRow(system, code, description, span))
+
+
+def _read_line(doc: Document, line: Line, kind: str, body_offset: int, tables: CodingTables) -> None:
+    body = line.text[body_offset:]
+    if _BULLET.match(line.text) or body_offset:
+        # A bullet holds one code and its description; a labelled line is a comma/semicolon list.
+        items = [(body_offset, len(line.text))] if not body_offset else [
+            (body_offset + m.start(), body_offset + m.end()) for m in _LIST_ITEM.finditer(body)
+        ]
+    else:
+        items = [(0, len(line.text))]
+    for start, end in items:
+        parsed = _item(kind, line.text[start:end])
+        if parsed:
+            _add(doc, kind, parsed[0], parsed[1], line.start + start, line.start + end, tables)
+
+
+def extract_code_lists(doc: Document, tables: CodingTables) -> None:
+    """Add list-form coding facts to ``tables`` (a code already read from a table is kept once)."""
+    for section in doc.sections:
+        if section.name not in _LIST_SECTIONS:
+            continue
+        for line in section.lines:
+            if "|" in line.text or not line.text.strip():
+                continue
+            for pattern, kind in _LABEL_KIND:
+                label = pattern.match(line.text)
+                if label:
+                    _read_line(doc, line, kind, label.end(), tables)
+                    break
+            else:
+                kind = _SECTION_KIND.get(section.name)
+                if kind and _BULLET.match(line.text):
+                    _read_line(doc, line, kind, 0, tables)

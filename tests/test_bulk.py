@@ -1,0 +1,89 @@
+"""Bulk builds: parallel reading gives the same graph, bad pages are reported, twins built once,
+rebuilding one document replaces exactly its named graph."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from codegraph import OxigraphStore, build, load_into_store, serialize
+from codegraph.rdf.iris import document_graph_iri
+from conftest import SEED
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+
+def _corpus(folder: Path, copies: int = 6) -> Path:
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for number in range(copies):
+        (folder / f"page-{number}.txt").write_text(text.replace("1001T", f"10{number:02d}T"), encoding="utf-8")
+    shutil.copy(FORMATS / "cpt-20610.html", folder / "cpt-20610.html")
+    return folder
+
+
+def test_parallel_build_equals_sequential(tmp_path):
+    folder = _corpus(tmp_path / "docs")
+    one, two = build([folder], jobs=1), build([folder], jobs=2)
+    assert [d.source.path for d in one.documents] == [d.source.path for d in two.documents]
+    assert serialize(one.dataset, "nquads") == serialize(two.dataset, "nquads")
+    assert len(one.documents) == 7
+
+
+def test_bad_pages_are_reported_and_the_rest_built(tmp_path, run_cli):
+    folder = _corpus(tmp_path / "docs", copies=2)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "latin1.txt").write_bytes("Summary & Overview\nCPT 1001T: caf\xe9\n".encode("latin-1"))
+    (folder / "same-as-page-0.txt").write_bytes((folder / "page-0.txt").read_bytes().replace(b"\n", b"\r\n"))
+    report = tmp_path / "report.json"
+    code, out, err = run_cli("build", folder, "-o", tmp_path / "g.trig", "--report", report, "--jobs", "2", "--no-validate")
+    assert code == 2
+    assert "documents: 3 built, 2 failed, 1 duplicate" in out
+    items = {Path(i["path"]).name: i for i in json.loads(report.read_text())["items"]}
+    assert items["empty.txt"]["status"] == "failed" and items["empty.txt"]["error"] == "the file is empty"
+    assert items["latin1.txt"]["status"] == "failed" and items["latin1.txt"]["line"] == 2
+    assert "not UTF-8" in items["latin1.txt"]["error"]
+    assert items["same-as-page-0.txt"] == {
+        **items["same-as-page-0.txt"], "status": "duplicate", "duplicate_of": str(folder / "page-0.txt")
+    }
+    assert items["page-1.txt"]["status"] == "built" and items["page-1.txt"]["code"] == "CPT 1001T"
+
+
+def test_two_different_pages_for_one_code_are_both_kept(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    (folder / "b.txt").write_text(SEED.read_text(encoding="utf-8").replace("Cigna Health", "Cigna Healthcare"), encoding="utf-8")
+    result = build([folder])
+    assert [d.code.code for d in result.documents] == ["1001T", "1001T"]
+    graphs = {document_graph_iri(d.source.sha256) for d in result.documents}
+    assert len(graphs) == 2
+
+
+def test_rebuilding_one_document_replaces_exactly_its_graph(tmp_path):
+    folder = _corpus(tmp_path / "docs", copies=2)
+    store = OxigraphStore(tmp_path / "store")
+    first = build([folder])
+    load_into_store(first, store)
+    before = {g: len(list(store.store.quads_for_pattern(None, None, None, _node(g)))) for g in store.graph_names()}
+    page = folder / "page-1.txt"
+    old_graph = document_graph_iri(next(d for d in first.documents if d.source.path == str(page)).source.sha256)
+    page.write_text(page.read_text(encoding="utf-8").replace("Medicare.", "Medicare and Medicaid."), encoding="utf-8")
+    second = build([page], include_reference=False)
+    new_graph = document_graph_iri(second.documents[0].source.sha256)
+    store.store.update(f"DROP GRAPH {old_graph.n3()}")  # the page's old version goes; nothing else is touched
+    load_into_store(second, store)
+    after = {g: len(list(store.store.quads_for_pattern(None, None, None, _node(g)))) for g in store.graph_names()}
+    assert set(after) == (set(before) - {old_graph}) | {new_graph}
+    assert all(after[g] == before[g] for g in before if g != old_graph)
+    again = build([folder])
+    assert serialize(again.dataset, "nquads") == serialize(build([folder]).dataset, "nquads")
+
+
+def _node(graph: URIRef):
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(str(graph))
