@@ -114,3 +114,22 @@ def extract_code_lists(doc: Document, tables: CodingTables) -> None:
                 kind = _SECTION_KIND.get(section.name)
                 if kind and _BULLET.match(line.text):
                     _read_line(doc, line, kind, 0, tables)
+                elif kind:
+                    _read_prose(doc, line, kind, tables)
+
+
+# In prose, related codes count only when written as "CPT 20610", "CPT code 20610", "HCPCS J7321".
+_PREFIXED_CODE = re.compile(r"\b(?:CPT|HCPCS(?:\s+Level\s+II)?)\s+(?:code\s+)?(\d{4}[0-9TFU]|[A-V]\d{4})\b")
+_TOKEN = re.compile(r"(?<![\w-])([0-9A-Z]{2}|\d{3}[0-9A-Z]{6}X|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?![\w-])")
+
+
+def _read_prose(doc: Document, line: Line, kind: str, tables: CodingTables) -> None:
+    """Codes named in a sentence of the facet's own section ("Modifiers that may apply include 50, RT and LT")."""
+    pattern = _PREFIXED_CODE if kind == "related_codes" else _TOKEN
+    for match in pattern.finditer(line.text):
+        code = match.group(1)
+        if kind != "related_codes" and not CODE_PATTERNS[kind].fullmatch(code):
+            continue
+        if kind == "modifiers" and code not in _known_modifiers():
+            continue
+        _add(doc, kind, code, None, line.start + match.start(), line.start + match.end(), tables)

@@ -40,11 +40,11 @@ def _overview_sections(doc: Document) -> list[Section]:
     return found or [s for s in doc.sections if s.name in ("summary", "preamble")]
 
 
-def _site(doc: Document, text: str, start: int, end: int) -> SiteOfServiceFact:
+def _site(doc: Document, text: str, start: int, end: int, sentence: bool = False) -> SiteOfServiceFact:
     pos, candidates = map_places(text)
-    return SiteOfServiceFact(
-        text=clean_value(text), pos=pos, pos_candidates=candidates, evidence=evidence(doc, start, end)
-    )
+    # A labelled value loses its closing period; a whole sentence keeps it.
+    value = " ".join(text.split()) if sentence else clean_value(text)
+    return SiteOfServiceFact(text=value, pos=pos, pos_candidates=candidates, evidence=evidence(doc, start, end))
 
 
 def extract_description(doc: Document) -> TextFact | None:
@@ -99,5 +99,5 @@ def extract_service_and_site(doc: Document) -> tuple[TextFact | None, SiteOfServ
     # 4. Only a place of service folded into the overview prose: the sentence is the site text.
     if folded is not None:
         start, end, sentence = folded
-        site = _site(doc, sentence, start, end)
+        site = _site(doc, sentence, start, end, sentence=True)
     return service, site

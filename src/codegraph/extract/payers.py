@@ -107,7 +107,7 @@ class _Statements:
 
     def add(self, payer: str, status: str | None, prior_auth: str | None, policy_id: str | None,
             effective_date: str | None, start: int, end: int) -> None:
-        if status is None and prior_auth is None:
+        if status is None and prior_auth is None and policy_id is None and effective_date is None:
             return
         previous = self.by_payer.get(payer)
         self.by_payer[payer] = CoverageFact(
@@ -133,6 +133,10 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
             if len(names) == 1 and _PAYER_REGEX[names[0]].fullmatch(stripped):
                 current = names[0]
                 continue
+            label = _LABEL_LINE.match(line.text)
+            if label:
+                current = _read_label(label, current, statements, line.start, line.end)
+                continue
             for start, end, sentence in sentences(line.text, line.start):
                 if _BOILERPLATE.search(sentence):
                     continue
@@ -149,6 +153,35 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
                 date = _DATE.search(sentence)
                 statements.add(payer, status, prior_auth, _policy_id(sentence),
                                _iso_date(date["date"]) if date else None, start, end)
+
+
+# "Payer: Aetna", "Coverage status: Experimental", "Prior authorization: Not required", ...
+_LABEL_LINE = re.compile(
+    r"^\s*(?:[-*]\s*)?(?P<label>payer|coverage(?:\s+status|\s+position)?|status|prior\s+auth(?:orization)?"
+    r"|policy(?:\s+(?:id|number|no\.?|#))?|effective(?:\s+date)?)\s*:\s*(?P<value>.+?)\s*$",
+    re.IGNORECASE,
+)
+_EMPTY_VALUES = {"", "-", "n/a", "na", "none", "not stated", "not available", "unknown"}
+
+
+def _read_label(label: re.Match[str], current: str | None, statements: _Statements, start: int, end: int) -> str | None:
+    """Apply one labelled line of a payer block; returns the payer the block is about."""
+    name, value = label["label"].lower(), label["value"].strip()
+    if name == "payer":
+        named = payer_names_in(value)
+        return named[0] if len(named) == 1 else None
+    if current is None or value.lower().rstrip(".") in _EMPTY_VALUES:
+        return current
+    if name.startswith("prior"):
+        statements.add(current, None, _prior_auth_cell(value.rstrip(".")), None, None, start, end)
+    elif name.startswith("policy"):
+        statements.add(current, None, None, _policy_id(value) or value.rstrip("."), None, start, end)
+    elif name.startswith("effective"):
+        statements.add(current, None, None, None, _iso_date(value.rstrip(".")), start, end)
+    else:
+        status = next((s for s, pattern in _STATUS_RULES if pattern.search(value)), None)
+        statements.add(current, status, None, None, None, start, end)
+    return current
 
 
 def _read_tables(doc: Document, statements: _Statements) -> None:

@@ -41,6 +41,9 @@ _AMBIGUOUS_PHRASES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+_NUMBER_FOLLOWS = re.compile(r"\s*[(,]?\s*(?:POS|place\s+of\s+service)\s*\d", re.IGNORECASE)
+
+
 def map_places(text: str) -> tuple[tuple[str, ...], tuple[PosCandidate, ...]]:
     """(exact POS codes, ambiguous candidates) named in ``text``."""
     exact: set[str] = set()
@@ -51,7 +54,10 @@ def map_places(text: str) -> tuple[tuple[str, ...], tuple[PosCandidate, ...]]:
             exact.add(code)
     candidates: list[PosCandidate] = []
     for pattern, codes in _AMBIGUOUS_PHRASES:
-        match = pattern.search(text)
-        if match and not set(codes) <= exact:
+        for match in pattern.finditer(text):
+            # "outpatient hospital (POS 22)": the number right after the phrase settles it.
+            if _NUMBER_FOLLOWS.match(text, match.end()) or set(codes) <= exact:
+                continue
             candidates.append(PosCandidate(phrase=match.group(0).lower(), pos=codes))
+            break
     return tuple(sorted(exact)), tuple(candidates)

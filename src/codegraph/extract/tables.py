@@ -119,6 +119,9 @@ def iter_tables(doc: Document, row_code: re.Pattern[str] | None = None) -> list[
             index += 2
             rows: list[tuple[list[str], list[Line]]] = []
             while index < len(lines) and _is_table_line(lines[index]) and lines[index].text.strip():
+                starts_table = index + 1 < len(lines) and _SEPARATOR.match(lines[index + 1].text)
+                if starts_table or _SEPARATOR.match(lines[index].text):
+                    break  # the next table's header: this table ends here
                 cells = _cells(lines[index].text)
                 if continuation is not None and rows and not _starts_with_code(continuation, cells[0]):
                     # Continuation of a row split over two lines: glue the first cell to the last one.

@@ -52,7 +52,17 @@ def is_missing_data_marker(sentence: str) -> bool:
     return bool(_MARKER.search(sentence) and _ABOUT_DATA.search(sentence))
 
 
+# Where a sentence turns to something else ("..., so this page concentrates on diagnosis codes").
+_CLAUSE_TURN = re.compile(r",\s*(?:so|but|while|whereas|although|though|which|instead)\b|;\s+(?!and\b)|\.\s", re.IGNORECASE)
+
+
 def facets_named(sentence: str) -> tuple[str, ...]:
+    """Facets named in the part of ``sentence`` that says data is missing."""
+    marker = _MARKER.search(sentence)
+    if marker:
+        turn = _CLAUSE_TURN.search(sentence, marker.end())
+        if turn:
+            sentence = sentence[: turn.start()]
     return tuple(sorted(facet for facet, pattern in _FACET_WORDS if pattern.search(sentence)))
 
 

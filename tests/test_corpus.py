@@ -1,0 +1,36 @@
+"""The corpus of hand-written documents: each one's extracted facts equal its expected file.
+
+One case per file in tests/corpus/documents (W3C-manifest style); the expectations were written
+by reading the documents, not by running the extractor (tests/corpus/MANIFEST.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codegraph import extract_document
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(p for p in (CORPUS / "documents").iterdir() if p.is_file())
+COMPARED = ("code", "service_type", "site_of_service", "payers", "coverage", "modifiers", "taxonomies", "icd10",
+            "related_codes", "unavailable")
+
+
+def test_corpus_size():
+    assert len(CASES) >= 40
+    assert {p.suffix for p in CASES} == {".txt", ".md", ".html"}
+    assert sorted(p.stem for p in CASES) == sorted(p.stem for p in (CORPUS / "expected").glob("*.json"))
+
+
+@pytest.mark.parametrize("document", CASES, ids=lambda p: p.stem)
+def test_document_facts(document):
+    expected = json.loads((CORPUS / "expected" / f"{document.stem}.json").read_text(encoding="utf-8"))
+    actual = extract_document(document).to_json()
+    for key in COMPARED:
+        assert actual[key] == expected[key], key
+    warnings = " | ".join(actual["warnings"]).lower()
+    for fragment in expected["warnings_contain"]:
+        assert fragment in warnings
