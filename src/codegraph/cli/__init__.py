@@ -38,6 +38,9 @@ def _register() -> None:
     cli.add_command(validate_cmd.validate)
     cli.add_command(query_cmd.query)
     cli.add_command(export_cmd.export)
+    from . import vocab_cmd
+
+    cli.add_command(vocab_cmd.vocab)
 
 
 _register()

@@ -16,6 +16,8 @@ from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Load the graph into the embedded Oxigraph store in this folder (one named graph per document).")
 @click.option("--no-reference", is_flag=True, help="Leave out the ontology and the reference code sets.")
+@click.option("--icd10cm", is_flag=True,
+              help="Also load the whole ICD-10-CM scheme (about 590,000 triples; a few seconds into --store).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check that counts gaps in the summary.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Read documents in this many processes [default: the number of cores].")
@@ -25,7 +27,7 @@ from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
               help="Exit 1 when the check finds anything at or above this severity.")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store_dir: Path | None,
-          no_reference: bool, no_validate: bool, jobs: int | None, report_path: Path | None, fail_on: str) -> None:
+          no_reference: bool, icd10cm: bool, no_validate: bool, jobs: int | None, report_path: Path | None, fail_on: str) -> None:
     """Read the documents under PATHS (files or folders of .txt, .md, .html pages) and build the
     knowledge graph. A bad document is reported and skipped; the exit code is 2 if any failed."""
     import json
@@ -56,11 +58,25 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         click.echo("codegraph: error: no document could be read; nothing was written", err=True)
         ctx.exit(EXIT_INPUT)
 
+    # The gap check runs on the documents and the small code sets; the ICD-10-CM scheme joins after.
+    report = None if no_validate else validate_graph(result.dataset)
+    if icd10cm:
+        from ..vocab.icd10cm import GRAPH, RELEASE_GRAPH, icd10cm_graph, icd10cm_ntriples
+
+        if output is not None:
+            target = result.dataset.graph(RELEASE_GRAPH)
+            for triple in icd10cm_graph():
+                target.add(triple)
     if output is not None:
         write_graph(result.dataset, output)
     if store_dir is not None:
         store = OxigraphStore(store_dir)
         load_into_store(result, store)
+        if icd10cm and not store.has_graph(RELEASE_GRAPH):
+            store.bulk_load_graph(RELEASE_GRAPH, icd10cm_ntriples())
+            for old in store.graph_names():
+                if str(old).startswith(f"{GRAPH}/") and old != RELEASE_GRAPH:
+                    store.drop_graph(old)
         store.close()
 
     click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate")
@@ -69,8 +85,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     click.echo(f"codes:     {len(codes)} ({shown})" if len(codes) > 1 else f"codes:     {shown}")
     click.echo(f"triples:   {result.triple_count()}")
     exit_code = EXIT_OK
-    if not no_validate:
-        report = validate_graph(result.dataset)
+    if report is not None:
         counts = report.counts()
         click.echo(f"gaps:      {counts['warning']} warning(s), {counts['violation']} violation(s), {counts['info']} info "
                    "('codegraph validate' lists them)")

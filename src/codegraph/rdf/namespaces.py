@@ -47,6 +47,8 @@ class CG(DefinedNamespace):
     UnavailableDeclaration: URIRef
 
     # Properties
+    mentions: URIRef
+    billable: URIRef
     anatomicalTarget: URIRef
     anatomy: URIRef
     asserted: URIRef

@@ -49,6 +49,22 @@ class OxigraphStore:
         body = graph.serialize(format="nt")
         self.store.update(f"DROP SILENT GRAPH {name.n3()} ; INSERT DATA {{ GRAPH {name.n3()} {{ {body} }} }}")
 
+    def has_graph(self, name: URIRef) -> bool:
+        return self.store.contains_named_graph(ox.NamedNode(str(name)))
+
+    def bulk_load_graph(self, name: URIRef, ntriples: str) -> None:
+        """Load a large graph (the ICD-10-CM scheme) with the bulk loader, which is much faster
+        than a transaction but not atomic: on failure the partial graph is dropped again, so
+        the graph is either complete or absent. Callers give each version its own graph name."""
+        try:
+            self.store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        except (OSError, SyntaxError, ValueError):
+            self.store.update(f"DROP SILENT GRAPH {name.n3()}")
+            raise
+
+    def drop_graph(self, name: URIRef) -> None:
+        self.store.update(f"DROP SILENT GRAPH {name.n3()}")
+
     def select(self, sparql: str) -> QueryRows:
         solutions = self.store.query(sparql, use_default_graph_as_union=True)
         if not isinstance(solutions, ox.QuerySolutions):

@@ -1,0 +1,100 @@
+"""The whole ICD-10-CM release as a SKOS concept scheme, from the PyPI package
+``simple-icd-10-cm`` (the CMS/CDC tabular list ships inside it: nothing is downloaded).
+
+Chapters, blocks, categories and codes each become a ``skos:Concept`` with ``skos:notation``,
+``skos:prefLabel``, ``skos:broader`` (the tabular hierarchy) and, for categories and codes,
+``cg:billable`` (true for the leaves of the tabular list, which are the codes a claim can carry).
+Codes and blocks keep their BioPortal IRIs; chapters, which have no such IRI, are minted.
+
+Half a million triples: it is written as N-Triples text in one pass (a store bulk-loads that
+far faster than rdflib builds a graph), and loaded only when asked (``build --icd10cm``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.metadata import version
+
+from rdflib import Graph, Literal, URIRef
+
+from ..rdf.namespaces import BIOPORTAL, CG, ID
+
+SCHEME = ID["scheme/icd10cm"]
+GRAPH = ID["graph/vocab/icd10cm"]
+RELEASE_KEY = "2026-04"
+"""Each release loads into a graph of its own (``GRAPH/<release>``): loading the same release
+again is a no-op, and a new release replaces the old one without moving 590,000 triples."""
+RELEASE_GRAPH = ID[f"graph/vocab/icd10cm/{RELEASE_KEY}"]
+SOURCE = "https://www.cdc.gov/nchs/icd/icd-10-cm/files.html"
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_CONCEPT = f"<{_SKOS}Concept>"
+_IN_SCHEME = f"<{_SKOS}inScheme>"
+_NOTATION = f"<{_SKOS}notation>"
+_PREF_LABEL = f"<{_SKOS}prefLabel>"
+_BROADER = f"<{_SKOS}broader>"
+_TOP_CONCEPT_OF = f"<{_SKOS}topConceptOf>"
+_BILLABLE = f"<{CG.billable}>"
+_TRUE = Literal(True).n3()
+_FALSE = Literal(False).n3()
+
+
+def _module():
+    import simple_icd_10_cm as cm  # imported late: reading the XML costs a moment
+
+    return cm
+
+
+def concept_iri(item: str) -> URIRef:
+    """IRI of an ICD-10-CM item: a chapter number ("18"), a block ("R10-R19") or a code ("R15.9")."""
+    if item.isdigit():
+        return ID[f"icd10cm/chapter/{item}"]
+    return BIOPORTAL["ICD-10-CM"][item]
+
+
+def release() -> str:
+    return f"ICD-10-CM April 2026 (simple-icd-10-cm {version('simple-icd-10-cm')})"
+
+
+def icd10cm_ntriples() -> str:
+    """The scheme as N-Triples text (about 560,000 triples)."""
+    cm = _module()
+    scheme = SCHEME.n3()
+    lines = [
+        f"{scheme} {_RDF_TYPE} <{_SKOS}ConceptScheme> .",
+        f"{scheme} {_PREF_LABEL} {Literal('ICD-10-CM', lang='en').n3()} .",
+        f"{scheme} <http://purl.org/dc/terms/source> <{SOURCE}> .",
+        f"{scheme} <http://www.w3.org/2002/07/owl#versionInfo> {Literal(release()).n3()} .",
+        f"{scheme} <http://purl.org/dc/terms/license> {Literal('US government work, public domain.').n3()} .",
+    ]
+    append = lines.append
+    seen: set[str] = set()
+    for item in cm.get_all_codes(with_dots=True):
+        # 39 items name both a one-category block and its category ("B10"); one concept each.
+        if item in seen:
+            continue
+        seen.add(item)
+        node = concept_iri(item).n3()
+        append(f"{node} {_RDF_TYPE} {_CONCEPT} .")
+        append(f"{node} {_IN_SCHEME} {scheme} .")
+        append(f"{node} {_NOTATION} {Literal(item).n3()} .")
+        append(f"{node} {_PREF_LABEL} {Literal(cm.get_description(item), lang='en').n3()} .")
+        parent = cm.get_parent(item)
+        if parent == item:  # the category under its same-named block: the block's parent is the chapter
+            parent = next((a for a in cm.get_ancestors(item) if a != item), "")
+        if parent:
+            append(f"{node} {_BROADER} {concept_iri(parent).n3()} .")
+        else:
+            append(f"{node} {_TOP_CONCEPT_OF} {scheme} .")
+        if cm.is_category_or_subcategory(item):
+            append(f"{node} {_BILLABLE} {_TRUE if cm.is_leaf(item) else _FALSE} .")
+    return "\n".join(lines) + "\n"
+
+
+@cache
+def icd10cm_graph() -> Graph:
+    """The scheme as an rdflib graph (cached; treat as read-only). Slower than the N-Triples."""
+    graph = Graph(identifier=RELEASE_GRAPH)
+    graph.parse(data=icd10cm_ntriples(), format="nt")
+    return graph
