@@ -62,3 +62,14 @@ def test_vocab_cli(run_cli, tmp_path):
     assert "Ambulatory Surgical Center" in target.read_text(encoding="utf-8")
     code, _out, err = run_cli("vocab", "export", "nope")
     assert code == 2 and "unknown vocabulary 'nope'" in err
+
+
+def test_codes_for_condition_through_the_hierarchy(icd_store, seed_build):
+    from codegraph import serialize
+    from codegraph.query import bind_parameters, get_query
+
+    icd_store.load(serialize(seed_build.dataset, "nquads"), format=ox.RdfFormat.N_QUADS)
+    spec = get_query("codes-for-condition")
+    for condition, expected in (("R10-R19", ["1001T"]), ("18", ["1001T"]), ("R15", ["1001T"]), ("K50-K52", [])):
+        rows = icd_store.query(bind_parameters(spec, {"condition": condition}), use_default_graph_as_union=True)
+        assert sorted({r["code"].value for r in rows}) == expected, condition

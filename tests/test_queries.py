@@ -8,6 +8,7 @@ from rdflib.plugins.sparql import prepareQuery
 from codegraph import MemoryStore, OxigraphStore, QueryError, load_into_store, run_named_query
 from codegraph.query import bind_parameters, get_query, load_catalog
 
+SAMPLE_PARAMS = {"code": "1001T", "anatomy": "external anal sphincter", "condition": "R15"}
 FIVE = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicare", "UnitedHealthcare"]
 
 
@@ -40,7 +41,7 @@ def test_payers_for_code_returns_the_five_payers(stores, backend):
 @pytest.mark.parametrize("name", sorted(load_catalog()))
 def test_every_query_same_rows_in_memory_and_in_oxigraph(stores, name):
     spec = get_query(name)
-    params = {p: "1001T" for p in spec.required}
+    params = {p: SAMPLE_PARAMS[p] for p in spec.required}
     memory = run_named_query(stores["memory"], name, params)
     oxigraph = run_named_query(stores["oxigraph"], name, params)
     assert memory.variables == oxigraph.variables

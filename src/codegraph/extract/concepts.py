@@ -33,11 +33,15 @@ def extract_anatomy(doc: Document, sources: list[CodeFact | TextFact]) -> list[A
     return list(found.values())
 
 
+# Clinical text: the vignette and workflow, and the overview paragraph that describes the procedure.
+_CLINICAL_SECTIONS = ("overview", "clinical-context")
+
+
 def extract_concepts(doc: Document) -> list[ConceptMention]:
     seen: set[tuple[str, str, bool]] = set()
     mentions: list[ConceptMention] = []
     for section in doc.sections:
-        if section.name != "clinical-context":
+        if section.name not in _CLINICAL_SECTIONS:
             continue
         for line in section.lines:
             for s_start, _s_end, sentence in sentences(line.text, line.start):

@@ -103,20 +103,25 @@ class _DocumentMapper:
             add(node, CG.anatomy, URIRef(target.iri))
             add(node, RDFS.label, Literal(target.label))
 
-        for step in f.steps:
-            node = self.fact("step", step.order, CG.ProcedureStep, CG.procedureStep, step.evidence)
-            add(node, CG.stepOrder, Literal(step.order))
-            add(node, CG.stepKind, iris.value_iri("step-kind", step.kind))
-            add(node, CG.text, Literal(step.text))
-
+        mention_nodes = []
         for mention in f.concepts:
             key = f"{mention.role}-{iris.slug(mention.label)}" + ("" if mention.asserted else "-hedged")
             node = self.fact("concept", key, CG.ClinicalConceptMention, CG.clinicalConcept, mention.evidence)
+            mention_nodes.append((mention.evidence, node))
             add(node, CG.conceptRole, iris.value_iri("concept-role", mention.role))
             add(node, RDFS.label, Literal(mention.label))
             add(node, CG.asserted, Literal(mention.asserted))
             if mention.iri:
                 add(node, CG.concept, URIRef(mention.iri))
+
+        for step in f.steps:
+            node = self.fact("step", step.order, CG.ProcedureStep, CG.procedureStep, step.evidence)
+            add(node, CG.stepOrder, Literal(step.order))
+            add(node, CG.stepKind, iris.value_iri("step-kind", step.kind))
+            add(node, CG.text, Literal(step.text))
+            for span, mention_node in mention_nodes:  # concepts named inside the step's text
+                if step.evidence.start <= span.start and span.end <= step.evidence.end:
+                    add(node, CG.mentions, mention_node)
 
         for payer in f.payers:
             payer_node = iris.payer_iri(payer.name)
