@@ -17,6 +17,7 @@ from .errors import DocumentError, GraphInputError
 from .extract import extract
 from .model import DocumentFacts
 from .rdf import bind_prefixes, facts_to_graph
+from .rdf.mapper import facts_to_nquads, facts_to_triples
 from .rdf.iris import document_graph_iri
 from .rdf.namespaces import ID
 from .read import read_document
@@ -74,18 +75,42 @@ class DocumentStatus:
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    """What a build read. Each document's named graph is kept as N-Quads text (what a store
+    bulk-loads); ``dataset`` makes the rdflib form on first use, for files and small jobs."""
+
     documents: list[DocumentFacts] = field(default_factory=list)
+    nquads: dict[str, str] = field(default_factory=dict)  # document sha256 -> its named graph
     errors: list[DocumentError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
     report: list[DocumentStatus] = field(default_factory=list)
+    include_reference: bool = True
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            dataset = bind_prefixes(Dataset(default_union=True))
+            for facts in self.documents:
+                graph = dataset.graph(document_graph_iri(facts.source.sha256))
+                for triple in facts_to_triples(facts, __version__):
+                    graph.add(triple)
+            if self.include_reference:
+                for name, reference in reference_graphs().items():
+                    graph = dataset.graph(name)
+                    for triple in reference:
+                        graph.add(triple)
+            self._dataset = dataset
+        return self._dataset
 
     @property
     def codes(self) -> list[str]:
         return sorted({f"{d.code.system} {d.code.code}" for d in self.documents})
 
     def triple_count(self) -> int:
-        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+        """Quads in the build: each document graph's, plus the reference graphs'."""
+        documents = sum(text.count("\n") for text in self.nquads.values())
+        reference = sum(len(graph) for graph in reference_graphs().values()) if self.include_reference else 0
+        return documents + reference
 
     def report_json(self) -> dict:
         return {
@@ -106,30 +131,32 @@ def reference_graphs() -> dict[URIRef, Graph]:
     return graphs
 
 
-def _extract_or_error(path: Path) -> DocumentFacts | DocumentError:
-    """Worker body: errors come back as values so one bad page never stops the others."""
+def _read_one(path: Path) -> tuple[DocumentFacts, str] | DocumentError:
+    """Worker body: the facts and their N-Quads, or the error as a value, so one bad page never
+    stops the others."""
     try:
-        return extract_document(path)
+        facts = extract_document(path)
     except DocumentError as error:
         return error
+    return facts, facts_to_nquads(facts, __version__)
 
 
 ProgressCallback = Callable[[int, int, str], None]
 
 
-def _extract_all(paths: list[Path], jobs: int, progress: ProgressCallback | None) -> list[DocumentFacts | DocumentError]:
+def _read_all(paths: list[Path], jobs: int, progress: ProgressCallback | None) -> list[tuple[DocumentFacts, str] | DocumentError]:
     if jobs <= 1 or len(paths) < 2:
         results = []
         for done, path in enumerate(paths, start=1):
-            results.append(_extract_or_error(path))
+            results.append(_read_one(path))
             if progress:
                 progress(done, len(paths), str(path))
         return results
-    # Reading is pure Python and CPU bound: processes, not threads, use every core.
+    # Reading and mapping are pure Python and CPU bound: processes, not threads, use every core.
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = []
         chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
-        for done, result in enumerate(pool.map(_extract_or_error, paths, chunksize=chunk), start=1):
+        for done, result in enumerate(pool.map(_read_one, paths, chunksize=chunk), start=1):
             results.append(result)
             if progress:
                 progress(done, len(paths), str(paths[done - 1]))
@@ -142,22 +169,21 @@ def build(
     jobs: int = 1,
     progress: ProgressCallback | None = None,
 ) -> BuildResult:
-    """Read every document under ``paths`` into a dataset: one named graph per document.
+    """Read every document under ``paths``: one named graph per document.
 
     A bad document is recorded in ``errors`` (and the report) and the others are still built.
     The same page saved twice (same words, any file name) is built once. ``jobs`` > 1 reads the
     documents in that many processes; the result is the same as with one.
     """
-    dataset = bind_prefixes(Dataset(default_union=True))
-    result = BuildResult(dataset)
+    result = BuildResult(include_reference=include_reference)
     seen: dict[str, str] = {}
     documents = collect_documents(paths)
-    for path, outcome in zip(documents, _extract_all(documents, jobs, progress)):
+    for path, outcome in zip(documents, _read_all(documents, jobs, progress)):
         if isinstance(outcome, DocumentError):
             result.errors.append(outcome)
             result.report.append(DocumentStatus(str(path), "failed", error=outcome.reason, line=outcome.line))
             continue
-        facts = outcome
+        facts, nquads = outcome
         key = facts.source.content_sha256 or facts.source.sha256
         if key in seen:
             result.duplicates.append((str(path), seen[key]))
@@ -165,27 +191,36 @@ def build(
             continue
         seen[key] = str(path)
         result.documents.append(facts)
-        graph_iri = document_graph_iri(facts.source.sha256)
-        target = dataset.graph(graph_iri)
-        for triple in document_graph(facts):
-            target.add(triple)
+        result.nquads[facts.source.sha256] = nquads
         result.report.append(
             DocumentStatus(str(path), "built", code=f"{facts.code.system} {facts.code.code}", sha256=facts.source.sha256,
-                           graph=str(graph_iri), warnings=list(facts.warnings))
+                           graph=str(document_graph_iri(facts.source.sha256)), warnings=list(facts.warnings))
         )
-    if include_reference:
-        for name, graph in reference_graphs().items():
-            target = dataset.graph(name)
-            for triple in graph:
-                target.add(triple)
     return result
 
 
 def load_into_store(result: BuildResult, store: GraphStore) -> None:
-    """Replace each named graph of ``result`` in ``store``, one atomic replacement per graph."""
-    for graph in result.dataset.graphs():
-        if isinstance(graph.identifier, URIRef) and len(graph):
-            store.replace_graph(graph.identifier, graph)
+    """Put each document's named graph (and the reference graphs) into ``store``.
+
+    A document graph the store already holds is replaced in one transaction. Graphs new to the
+    store go in through the Oxigraph bulk loader in one call (much faster; if it fails, the new
+    graphs are dropped again, so the store keeps what it had).
+    """
+    if result.include_reference:
+        for name, graph in reference_graphs().items():
+            store.replace_graph(name, graph)
+    existing = set(store.graph_names())
+    fresh: list[str] = []
+    for facts in result.documents:
+        name = document_graph_iri(facts.source.sha256)
+        if name in existing or not isinstance(store, OxigraphStore):
+            store.replace_graph(name, facts_to_graph(facts, __version__))
+        else:
+            fresh.append(facts.source.sha256)
+    if fresh:
+        assert isinstance(store, OxigraphStore)
+        store.bulk_load_nquads("".join(result.nquads[sha] for sha in fresh),
+                               [document_graph_iri(sha) for sha in fresh])
 
 
 def write_atomically(path: str | Path, data: bytes) -> None:

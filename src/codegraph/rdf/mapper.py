@@ -9,6 +9,7 @@ The extractor version is recorded through ``prov:wasGeneratedBy`` instead.
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV
 
 from ..model import DocumentFacts, Evidence
@@ -26,18 +27,22 @@ class _DocumentMapper:
     def __init__(self, facts: DocumentFacts, version: str):
         self.facts = facts
         self.sha = facts.source.sha256
-        self.graph = bind_prefixes(Graph(identifier=iris.document_graph_iri(self.sha)))
+        # Triples are collected in an ordered set (a dict): no graph indexes are paid for until a
+        # caller asks for a Graph, and N-Quads for a store are written straight from the terms.
+        self.triples: dict[tuple[URIRef, URIRef, Node], None] = {}
+        self.evidence_nodes: set[URIRef] = set()
         self.document = iris.document_iri(self.sha)
         self.code = iris.code_iri(facts.code.system, facts.code.code)
         self.activity = iris.extraction_activity_iri(version)
         self.version = version
 
-    def add(self, s: URIRef, p: URIRef, o) -> None:
-        self.graph.add((s, p, o))
+    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
+        self.triples[(s, p, o)] = None
 
     def evidence(self, ev: Evidence) -> URIRef:
         node = iris.evidence_iri(self.sha, ev.start, ev.end)
-        if (node, RDF.type, CG.Evidence) not in self.graph:
+        if node not in self.evidence_nodes:
+            self.evidence_nodes.add(node)
             self.add(node, RDF.type, CG.Evidence)
             self.add(node, CG.inDocument, self.document)
             self.add(node, CG.section, Literal(ev.section))
@@ -60,7 +65,7 @@ class _DocumentMapper:
         if value is not None:
             self.add(node, prop, Literal(value))
 
-    def map(self) -> Graph:
+    def map(self) -> list[tuple[URIRef, URIRef, Node]]:
         f = self.facts
         add = self.add
 
@@ -167,9 +172,38 @@ class _DocumentMapper:
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
-        return self.graph
+        return list(self.triples)
+
+
+def facts_to_triples(facts: DocumentFacts, version: str) -> list[tuple[URIRef, URIRef, Node]]:
+    """The triples of one document's facts, in a stable order."""
+    return _DocumentMapper(facts, version).map()
 
 
 def facts_to_graph(facts: DocumentFacts, version: str) -> Graph:
     """The named graph of one document's facts (identifier: ``iris.document_graph_iri``)."""
-    return _DocumentMapper(facts, version).map()
+    graph = bind_prefixes(Graph(identifier=iris.document_graph_iri(facts.source.sha256)))
+    for triple in facts_to_triples(facts, version):
+        graph.add(triple)
+    return graph
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: Node) -> str:
+    """A term as N-Triples writes it (``Literal.n3()`` may use Turtle's long strings, which N-Quads forbids)."""
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_NT_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return term.n3()
+
+
+def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
+    """One document's named graph as N-Quads text, for bulk loading into a store."""
+    graph = iris.document_graph_iri(facts.source.sha256).n3()
+    return "".join(f"{s.n3()} {p.n3()} {nt_term(o)} {graph} .\n" for s, p, o in facts_to_triples(facts, version))

@@ -62,6 +62,16 @@ class OxigraphStore:
             self.store.update(f"DROP SILENT GRAPH {name.n3()}")
             raise
 
+    def bulk_load_nquads(self, nquads: str, graphs: list[URIRef]) -> None:
+        """Bulk-load N-Quads that fill ``graphs``, which must be new to the store; on failure
+        those graphs are dropped again, so the store is left as it was."""
+        try:
+            self.store.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError):
+            for graph in graphs:
+                self.drop_graph(graph)
+            raise
+
     def drop_graph(self, name: URIRef) -> None:
         self.store.update(f"DROP SILENT GRAPH {name.n3()}")
 
