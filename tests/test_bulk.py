@@ -87,3 +87,16 @@ def _node(graph: URIRef):
     import pyoxigraph
 
     return pyoxigraph.NamedNode(str(graph))
+
+
+def test_nquads_fast_path_equals_the_rdflib_serialisation(tmp_path):
+    from codegraph import write_build
+
+    folder = _corpus(tmp_path / "docs", copies=3)
+    result = build([folder])
+    fast = tmp_path / "fast.nq"
+    write_build(result, fast)
+    assert fast.read_bytes() == serialize(result.dataset, "nquads")
+    triples = tmp_path / "fast.nt"
+    write_build(result, triples)
+    assert triples.read_bytes() == serialize(result.dataset, "nt")

@@ -28,6 +28,7 @@ _EXPORTS = {
         "serialize",
         "validate_graph",
         "write_atomically",
+        "write_build",
         "write_graph",
     ),
     "errors": ("CodegraphError", "DocumentError", "EndpointError", "GraphInputError", "QueryError", "ResourceError"),

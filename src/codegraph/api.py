@@ -17,7 +17,7 @@ from .errors import DocumentError, GraphInputError
 from .extract import extract
 from .model import DocumentFacts
 from .rdf import bind_prefixes, facts_to_graph
-from .rdf.mapper import facts_to_nquads, facts_to_triples
+from .rdf.mapper import facts_to_nquads, facts_to_triples, nt_term
 from .rdf.iris import document_graph_iri
 from .rdf.namespaces import ID
 from .read import read_document
@@ -84,7 +84,10 @@ class BuildResult:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
     report: list[DocumentStatus] = field(default_factory=list)
     include_reference: bool = True
+    # Large reference graphs (the ICD-10-CM scheme) as N-Triples text, by named graph.
+    extra_graphs: dict[URIRef, str] = field(default_factory=dict)
     _dataset: Dataset | None = field(default=None, repr=False)
+    _extra_loaded: set[URIRef] = field(default_factory=set, repr=False)
 
     @property
     def dataset(self) -> Dataset:
@@ -100,6 +103,10 @@ class BuildResult:
                     for triple in reference:
                         graph.add(triple)
             self._dataset = dataset
+        for name, ntriples in self.extra_graphs.items():  # added after the first use, too
+            if name not in self._extra_loaded:
+                self._dataset.graph(name).parse(data=ntriples, format="nt")
+                self._extra_loaded.add(name)
         return self._dataset
 
     @property
@@ -108,7 +115,7 @@ class BuildResult:
 
     def triple_count(self) -> int:
         """Quads in the build: each document graph's, plus the reference graphs'."""
-        documents = sum(text.count("\n") for text in self.nquads.values())
+        documents = sum(text.count("\n") for text in [*self.nquads.values(), *self.extra_graphs.values()])
         reference = sum(len(graph) for graph in reference_graphs().values()) if self.include_reference else 0
         return documents + reference
 
@@ -217,6 +224,14 @@ def load_into_store(result: BuildResult, store: GraphStore) -> None:
             store.replace_graph(name, facts_to_graph(facts, __version__))
         else:
             fresh.append(facts.source.sha256)
+    for name, ntriples in result.extra_graphs.items():
+        if name in existing:
+            continue  # versioned graph names: the same release is already loaded
+        if isinstance(store, OxigraphStore):
+            store.bulk_load_graph(name, ntriples)
+        else:
+            graph = Graph(identifier=name)
+            store.replace_graph(name, graph.parse(data=ntriples, format="nt"))
     if fresh:
         assert isinstance(store, OxigraphStore)
         store.bulk_load_nquads("".join(result.nquads[sha] for sha in fresh),
@@ -245,16 +260,51 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise GraphInputError(f"unknown format {fmt!r}; use one of {', '.join(sorted(set(EXPORT_FORMATS)))}")
     rdflib_format = EXPORT_FORMATS[fmt]
-    if rdflib_format in ("turtle", "nt"):
+    if rdflib_format in ("nt", "nquads"):
+        # Sorted lines written by one term writer: byte-stable, and equal to a build's fast path.
+        return _sorted_lines(_quad_lines(dataset.quads((None, None, None, None)), with_graph=rdflib_format == "nquads"))
+    if rdflib_format == "turtle":
         union = bind_prefixes(Graph())
         for s, p, o, _g in dataset.quads((None, None, None, None)):
             union.add((s, p, o))
         data = union.serialize(format=rdflib_format)
     else:
         data = dataset.serialize(format=rdflib_format)
-    if rdflib_format == "nt" or rdflib_format == "nquads":
-        data = "".join(sorted(line + "\n" for line in data.splitlines() if line.strip()))
     return data.encode("utf-8")
+
+
+def _quad_lines(quads, with_graph: bool):
+    for s, p, o, g in quads:
+        graph = g.identifier if isinstance(g, Graph) else g
+        if with_graph and isinstance(graph, URIRef):
+            yield f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {graph.n3()} .\n"
+        else:
+            yield f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
+
+
+def _sorted_lines(lines) -> bytes:
+    return "".join(sorted(set(lines))).encode("utf-8")
+
+
+def write_build(result: BuildResult, path: str | Path) -> None:
+    """Write a build to ``path``; N-Quads and N-Triples come straight from the documents' N-Quads
+    (no rdflib dataset), other formats through rdflib."""
+    fmt = rdf_format_for(path)
+    if fmt not in ("nquads", "nt"):
+        write_graph(result.dataset, path)
+        return
+    lines: list[str] = []
+    for text in result.nquads.values():
+        lines.extend(line + "\n" for line in text.splitlines())
+    if fmt == "nt":
+        lines = [line.rsplit(" ", 2)[0] + " .\n" for line in lines]  # drop the graph name
+    if result.include_reference:
+        for name, graph in reference_graphs().items():
+            lines.extend(_quad_lines(((s, p, o, name) for s, p, o in graph), with_graph=fmt == "nquads"))
+    for name, ntriples in result.extra_graphs.items():
+        suffix = f" {name.n3()} .\n" if fmt == "nquads" else " .\n"
+        lines.extend(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line)
+    write_atomically(path, _sorted_lines(lines))
 
 
 def write_graph(dataset: Dataset, path: str | Path) -> None:
@@ -295,5 +345,6 @@ __all__ = [
     "serialize",
     "validate_graph",
     "write_atomically",
+    "write_build",
     "write_graph",
 ]

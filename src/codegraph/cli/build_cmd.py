@@ -35,7 +35,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     import sys
 
     from ..api import build as build_graph
-    from ..api import collect_documents, load_into_store, validate_graph, write_atomically, write_graph
+    from ..api import collect_documents, load_into_store, validate_graph, write_atomically, write_build
     from ..store import OxigraphStore
 
     if output is None and store_dir is None:
@@ -61,19 +61,15 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     # The gap check runs on the documents and the small code sets; the ICD-10-CM scheme joins after.
     report = None if no_validate else validate_graph(result.dataset)
     if icd10cm:
-        from ..vocab.icd10cm import GRAPH, RELEASE_GRAPH, icd10cm_graph, icd10cm_ntriples
+        from ..vocab.icd10cm import GRAPH, RELEASE_GRAPH, icd10cm_ntriples
 
-        if output is not None:
-            target = result.dataset.graph(RELEASE_GRAPH)
-            for triple in icd10cm_graph():
-                target.add(triple)
+        result.extra_graphs[RELEASE_GRAPH] = icd10cm_ntriples()
     if output is not None:
-        write_graph(result.dataset, output)
+        write_build(result, output)
     if store_dir is not None:
         store = OxigraphStore(store_dir)
         load_into_store(result, store)
-        if icd10cm and not store.has_graph(RELEASE_GRAPH):
-            store.bulk_load_graph(RELEASE_GRAPH, icd10cm_ntriples())
+        if icd10cm:  # an older release goes once the new one is in
             for old in store.graph_names():
                 if str(old).startswith(f"{GRAPH}/") and old != RELEASE_GRAPH:
                     store.drop_graph(old)
