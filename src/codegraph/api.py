@@ -32,6 +32,7 @@ except PackageNotFoundError:  # running from a checkout without installing
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 ONTOLOGY_GRAPH = ID["graph/ontology"]
+BULK_BATCH_DOCUMENTS = 1000
 
 
 def extract_document(path: str | Path) -> DocumentFacts:
@@ -232,10 +233,11 @@ def load_into_store(result: BuildResult, store: GraphStore) -> None:
         else:
             graph = Graph(identifier=name)
             store.replace_graph(name, graph.parse(data=ntriples, format="nt"))
-    if fresh:
+    # In batches, so the text handed to the loader at once stays small (peak memory).
+    for start in range(0, len(fresh), BULK_BATCH_DOCUMENTS):
+        batch = fresh[start : start + BULK_BATCH_DOCUMENTS]
         assert isinstance(store, OxigraphStore)
-        store.bulk_load_nquads("".join(result.nquads[sha] for sha in fresh),
-                               [document_graph_iri(sha) for sha in fresh])
+        store.bulk_load_nquads("".join(result.nquads[sha] for sha in batch), [document_graph_iri(sha) for sha in batch])
 
 
 def write_atomically(path: str | Path, data: bytes) -> None:
