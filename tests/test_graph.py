@@ -21,11 +21,20 @@ def test_code_node(seed_build):
     assert (CODE, CG.category, CGV["code-category/cpt-iii"]) in g
 
 
-def test_one_named_graph_per_document(seed_build):
+def test_one_named_graph_per_document_plus_shared_graphs(seed_build):
+    from codegraph.rdf.iris import PAYERS_GRAPH, code_graph_iri
+    from codegraph.rdf.mapper import facts_to_named_graphs
+
     facts = seed_build.documents[0]
-    graph = seed_build.dataset.graph(document_graph_iri(facts.source.sha256))
-    assert (CODE, RDF.type, CG.BillingCode) in graph
-    assert len(graph) == len(document_graph(facts))
+    graphs = facts_to_named_graphs(facts, "test")
+    document = document_graph_iri(facts.source.sha256)
+    assert list(graphs)[0] == document
+    assert set(graphs) >= {document, code_graph_iri("CPT", "1001T"), PAYERS_GRAPH}
+    assert (CODE, CG.procedureStep, None) in seed_build.dataset.graph(document)
+    # What every page about 1001T says alike lives in the code's graph, once.
+    assert (CODE, RDF.type, CG.BillingCode) in seed_build.dataset.graph(code_graph_iri("CPT", "1001T"))
+    assert (CODE, RDF.type, CG.BillingCode) not in seed_build.dataset.graph(document)
+    assert len(seed_build.dataset.graph(document)) == len(graphs[document])
 
 
 def test_anatomy_site_and_steps(seed_build):

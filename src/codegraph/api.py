@@ -17,7 +17,7 @@ from .errors import DocumentError, GraphInputError
 from .extract import extract
 from .model import DocumentFacts
 from .rdf import bind_prefixes, facts_to_graph
-from .rdf.mapper import facts_to_nquads, facts_to_triples, nt_term
+from .rdf.mapper import facts_to_named_graphs, facts_to_nquads, nt_term
 from .rdf.iris import document_graph_iri
 from .rdf.namespaces import ID
 from .read import read_document
@@ -95,9 +95,10 @@ class BuildResult:
         if self._dataset is None:
             dataset = bind_prefixes(Dataset(default_union=True))
             for facts in self.documents:
-                graph = dataset.graph(document_graph_iri(facts.source.sha256))
-                for triple in facts_to_triples(facts, __version__):
-                    graph.add(triple)
+                for name, triples in facts_to_named_graphs(facts, __version__).items():
+                    graph = dataset.graph(name)
+                    for triple in triples:
+                        graph.add(triple)
             if self.include_reference:
                 for name, reference in reference_graphs().items():
                     graph = dataset.graph(name)
@@ -222,7 +223,14 @@ def load_into_store(result: BuildResult, store: GraphStore) -> None:
     for facts in result.documents:
         name = document_graph_iri(facts.source.sha256)
         if name in existing or not isinstance(store, OxigraphStore):
-            store.replace_graph(name, facts_to_graph(facts, __version__))
+            for graph_name, triples in facts_to_named_graphs(facts, __version__).items():
+                if graph_name == name:
+                    graph = Graph(identifier=graph_name)
+                    for triple in triples:
+                        graph.add(triple)
+                    store.replace_graph(graph_name, graph)
+                else:  # shared graphs (code, payers, activity) only ever gain the same triples
+                    store.add_triples(graph_name, triples)
         else:
             fresh.append(facts.source.sha256)
     for name, ntriples in result.extra_graphs.items():

@@ -30,6 +30,9 @@ class _DocumentMapper:
         # Triples are collected in an ordered set (a dict): no graph indexes are paid for until a
         # caller asks for a Graph, and N-Quads for a store are written straight from the terms.
         self.triples: dict[tuple[URIRef, URIRef, Node], None] = {}
+        # Triples every page about the same code, payer or version says alike go to shared graphs
+        # (a store unions graphs as a bag: duplicates there would multiply query rows).
+        self.shared: dict[URIRef, dict[tuple[URIRef, URIRef, Node], None]] = {}
         self.evidence_nodes: set[URIRef] = set()
         self.document = iris.document_iri(self.sha)
         self.code = iris.code_iri(facts.code.system, facts.code.code)
@@ -38,6 +41,9 @@ class _DocumentMapper:
 
     def add(self, s: URIRef, p: URIRef, o: Node) -> None:
         self.triples[(s, p, o)] = None
+
+    def add_shared(self, graph: URIRef, s: URIRef, p: URIRef, o: Node) -> None:
+        self.shared.setdefault(graph, {})[(s, p, o)] = None
 
     def evidence(self, ev: Evidence) -> URIRef:
         node = iris.evidence_iri(self.sha, ev.start, ev.end)
@@ -65,24 +71,26 @@ class _DocumentMapper:
         if value is not None:
             self.add(node, prop, Literal(value))
 
-    def map(self) -> list[tuple[URIRef, URIRef, Node]]:
+    def map(self) -> dict[URIRef, list[tuple[URIRef, URIRef, Node]]]:
         f = self.facts
         add = self.add
 
-        add(self.activity, RDF.type, PROV.Activity)
-        add(self.activity, RDFS.label, Literal(f"codegraph extract {self.version}"))
+        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDF.type, PROV.Activity)
+        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDFS.label, Literal(f"codegraph extract {self.version}"))
 
         add(self.document, RDF.type, CG.SourceDocument)
         add(self.document, CG.sha256, Literal(self.sha))
         add(self.document, CG.sourcePath, Literal(f.source.path))
         add(self.document, CG.describesCode, self.code)
 
-        add(self.code, RDF.type, CG.BillingCode)
-        add(self.code, RDF.type, SKOS.Concept)
-        add(self.code, SKOS.notation, Literal(f.code.code))
-        add(self.code, SKOS.inScheme, CODE_SYSTEMS[f.code.system])
+        code_graph = iris.code_graph_iri(f.code.system, f.code.code)
+        self.add_shared(code_graph, self.code, RDF.type, CG.BillingCode)
+        self.add_shared(code_graph, self.code, RDF.type, SKOS.Concept)
+        self.add_shared(code_graph, self.code, SKOS.notation, Literal(f.code.code))
+        self.add_shared(code_graph, self.code, SKOS.inScheme, CODE_SYSTEMS[f.code.system])
         if f.code.category in iris.CATEGORY_NOTATIONS:
-            add(self.code, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[f.code.category]))
+            category = iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[f.code.category])
+            self.add_shared(code_graph, self.code, CG.category, category)
 
         overview = self.fact("overview", "code", CG.CodeOverview, CG.overview, f.code.evidence)
         self.text(overview, CG.title, f.code.title)
@@ -130,9 +138,9 @@ class _DocumentMapper:
 
         for payer in f.payers:
             payer_node = iris.payer_iri(payer.name)
-            add(payer_node, RDF.type, CG.Payer)
-            add(payer_node, RDF.type, SCHEMA.Organization)
-            add(payer_node, SCHEMA.name, Literal(payer.name))
+            self.add_shared(iris.PAYERS_GRAPH, payer_node, RDF.type, CG.Payer)
+            self.add_shared(iris.PAYERS_GRAPH, payer_node, RDF.type, SCHEMA.Organization)
+            self.add_shared(iris.PAYERS_GRAPH, payer_node, SCHEMA.name, Literal(payer.name))
             add(self.document, CG.namesPayer, payer_node)
 
         for coverage in f.coverage:
@@ -172,16 +180,24 @@ class _DocumentMapper:
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
-        return list(self.triples)
+        graphs = {iris.document_graph_iri(self.sha): list(self.triples)}
+        graphs.update((name, list(triples)) for name, triples in self.shared.items())
+        return graphs
 
 
-def facts_to_triples(facts: DocumentFacts, version: str) -> list[tuple[URIRef, URIRef, Node]]:
-    """The triples of one document's facts, in a stable order."""
+def facts_to_named_graphs(facts: DocumentFacts, version: str) -> dict[URIRef, list[tuple[URIRef, URIRef, Node]]]:
+    """One document's triples by named graph: its own graph first, then the shared graphs (the
+    code's, the payers', the extraction activity's); each list in a stable order."""
     return _DocumentMapper(facts, version).map()
 
 
+def facts_to_triples(facts: DocumentFacts, version: str) -> list[tuple[URIRef, URIRef, Node]]:
+    """All triples of one document's facts, whatever their graph."""
+    return [triple for triples in facts_to_named_graphs(facts, version).values() for triple in triples]
+
+
 def facts_to_graph(facts: DocumentFacts, version: str) -> Graph:
-    """The named graph of one document's facts (identifier: ``iris.document_graph_iri``)."""
+    """All of one document's triples as one graph (identifier: its document graph)."""
     graph = bind_prefixes(Graph(identifier=iris.document_graph_iri(facts.source.sha256)))
     for triple in facts_to_triples(facts, version):
         graph.add(triple)
@@ -205,5 +221,8 @@ def nt_term(term: Node) -> str:
 
 def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
     """One document's named graph as N-Quads text, for bulk loading into a store."""
-    graph = iris.document_graph_iri(facts.source.sha256).n3()
-    return "".join(f"{s.n3()} {p.n3()} {nt_term(o)} {graph} .\n" for s, p, o in facts_to_triples(facts, version))
+    return "".join(
+        f"{s.n3()} {p.n3()} {nt_term(o)} {name.n3()} .\n"
+        for name, triples in facts_to_named_graphs(facts, version).items()
+        for s, p, o in triples
+    )

@@ -25,6 +25,9 @@ class GraphStore(Protocol):
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
         """Put ``graph`` in the named graph ``name``, replacing what was there, atomically."""
 
+    def add_triples(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Add triples to the named graph ``name``, keeping what is there."""
+
     def select(self, sparql: str) -> QueryRows:
         """Run a SELECT query over the union of all graphs."""
 

@@ -59,6 +59,12 @@ class MemoryStore:
         for triple in graph:
             target.add(triple)
 
+    def add_triples(self, name: URIRef, triples) -> None:
+        """Add triples to the named graph ``name`` (keeping what is there)."""
+        target = self.dataset.graph(name)
+        for triple in triples:
+            target.add(triple)
+
     def select(self, sparql: str) -> QueryRows:
         result = self.dataset.query(sparql)
         variables = [str(v) for v in (result.vars or [])]

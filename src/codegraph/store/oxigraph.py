@@ -36,6 +36,20 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unexpected term from Oxigraph: {term!r}")
 
 
+def _to_oxigraph(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r} in Oxigraph")
+
+
 class OxigraphStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -48,6 +62,11 @@ class OxigraphStore:
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
         body = graph.serialize(format="nt")
         self.store.update(f"DROP SILENT GRAPH {name.n3()} ; INSERT DATA {{ GRAPH {name.n3()} {{ {body} }} }}")
+
+    def add_triples(self, name: URIRef, triples) -> None:
+        """Add triples to the named graph ``name`` in one transaction (keeping what is there)."""
+        graph = ox.NamedNode(str(name))
+        self.store.extend(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), graph) for s, p, o in triples)
 
     def has_graph(self, name: URIRef) -> bool:
         return self.store.contains_named_graph(ox.NamedNode(str(name)))
