@@ -1,4 +1,4 @@
-"""``codegraph export``: the graph in another RDF format."""
+"""``codegraph export``: the graph (or one code's neighbourhood) in another RDF format."""
 
 from __future__ import annotations
 
@@ -6,19 +6,26 @@ from pathlib import Path
 
 import click
 
-from .options import open_source
+from .options import endpoint_options, open_source
 
 
 @click.command()
 @click.argument("graph", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), help="Export the embedded store in this folder.")
+@endpoint_options
+@click.option("--code", help="Only this code's neighbourhood: the code, its facts and coverage assertions, their evidence, "
+                             "documents, payers and policies (e.g. --code 1001T).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nt", "nquads", "jsonld"]), default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of stdout.")
-def export(graph: Path | None, store_dir: Path | None, fmt: str, output: Path | None) -> None:
-    """Export GRAPH (an RDF file) or --store as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
-    from ..api import serialize, write_atomically
+def export(graph: Path | None, store_dir: Path | None, code: str | None, fmt: str, output: Path | None) -> None:
+    """Export GRAPH (an RDF file), --store or --endpoint as Turtle, TriG, N-Triples, N-Quads or
+    JSON-LD. Turtle, N-Triples and N-Quads are written deterministically: two exports of the
+    same graph are byte-identical."""
+    from ..api import code_neighbourhood, serialize, write_atomically
 
-    data = serialize(open_source(graph, store_dir).to_dataset(), fmt)
+    source = open_source(graph, store_dir)
+    dataset = code_neighbourhood(source, code) if code is not None else source.to_dataset()
+    data = serialize(dataset, fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -1,16 +1,70 @@
-"""Options shared by several commands."""
+"""Options shared by several commands: where a command reads (or pushes) the graph.
+
+A graph comes from exactly one of ``--data FILE`` (rdflib in memory), ``--store DIR`` (the
+embedded Oxigraph store) or ``--endpoint URL`` (a SPARQL 1.1 server). The endpoint options are
+kept in the click context rather than passed as arguments, so every command that takes
+``graph_source_options`` (or ``endpoint_options``) gains ``--endpoint`` without its signature
+changing; ``open_source`` and ``open_endpoint`` read them back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from ..store import GraphStore, open_store
 
+_ENDPOINT_KEY = "codegraph.endpoint"
 
-def graph_source_options(command):
-    """``--data FILE`` or ``--store DIR``: where a command reads the graph from."""
+
+@dataclass
+class EndpointOptions:
+    url: str | None = None
+    update_url: str | None = None
+    gsp_url: str | None = None
+    union_default_graph: bool = False
+    timeout: float = 60.0
+    retries: int = 3
+
+
+def _remember(field_name: str):
+    def callback(ctx: click.Context, _param: click.Parameter, value):
+        options = ctx.meta.setdefault(_ENDPOINT_KEY, EndpointOptions())
+        if value is not None:
+            setattr(options, field_name, value)
+        return value
+
+    return callback
+
+
+def endpoint_options(command):
+    """``--endpoint URL`` and what goes with it (auth comes from the environment only)."""
+    specs = [
+        ("--endpoint-retries", "retries", dict(type=click.IntRange(min=0), default=3, show_default=True,
+                                               help="Retries, with back-off, on connection refused and HTTP 502/503/504.")),
+        ("--endpoint-timeout", "timeout", dict(type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+                                               help="Seconds to wait for each answer from the endpoint.")),
+        ("--union-default-graph", "union_default_graph", dict(is_flag=True, default=False,
+                                               help="The server's default graph is the union of its named graphs "
+                                                    "(Virtuoso, QLever, 'codegraph serve', Fuseki with unionDefaultGraph): "
+                                                    "query it as is without asking the server first.")),
+        ("--gsp-endpoint", "gsp_url", dict(metavar="URL", help="The Graph Store Protocol URL, for push (default for an "
+                                               "Oxigraph server: /store; Fuseki: /ds/data; Virtuoso: /sparql-graph-crud).")),
+        ("--update-endpoint", "update_url", dict(metavar="URL", help="The SPARQL Update URL where the server splits it "
+                                               "from queries (default: /update for an Oxigraph server, else the query URL).")),
+        ("--endpoint", "url", dict(metavar="URL", help="A SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query. "
+                                   "Credentials come from CODEGRAPH_ENDPOINT_TOKEN (bearer) or "
+                                   "CODEGRAPH_ENDPOINT_USER + CODEGRAPH_ENDPOINT_PASSWORD (basic).")),
+    ]
+    for flag, field_name, settings in specs:
+        command = click.option(flag, expose_value=False, callback=_remember(field_name), **settings)(command)
+    return command
+
+
+def file_source_options(command):
+    """``--data FILE`` or ``--store DIR``: a local graph."""
     command = click.option(
         "--store",
         "store_dir",
@@ -26,9 +80,46 @@ def graph_source_options(command):
     return command
 
 
-def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
+def graph_source_options(command):
+    """``--data FILE``, ``--store DIR`` or ``--endpoint URL``: where a command reads the graph from."""
+    return file_source_options(endpoint_options(command))
+
+
+def _endpoint_settings() -> EndpointOptions:
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return EndpointOptions()
+    return ctx.meta.get(_ENDPOINT_KEY) or EndpointOptions()
+
+
+def open_endpoint(required: bool = True):
+    """The ``RemoteStore`` the ``--endpoint`` options name (None when none was given and not required)."""
+    settings = _endpoint_settings()
+    if settings.url is None:
+        if required:
+            raise click.UsageError("give the server with --endpoint URL, e.g. --endpoint http://127.0.0.1:7878/query")
+        return None
+    from ..store.remote import RemoteStore
+
+    return RemoteStore.at(settings.url, settings.update_url, settings.gsp_url, timeout=settings.timeout,
+                          retries=settings.retries, union_default_graph=settings.union_default_graph or None)  # None: ask the server
+
+
+def open_file_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
+    """``--data FILE`` or ``--store DIR``, exactly one."""
     if (data_file is None) == (store_dir is None):
         raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR")
     if store_dir is not None and not store_dir.is_dir():
         raise click.UsageError(f"{store_dir}: no store there; make one with 'codegraph build PATH --store {store_dir}'")
     return open_store(data=data_file, store=store_dir)
+
+
+def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
+    """The graph a command reads: exactly one of --data FILE, --store DIR or --endpoint URL."""
+    settings = _endpoint_settings()
+    given = sum(x is not None for x in (data_file, store_dir, settings.url))
+    if given != 1:
+        raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR, or --endpoint URL")
+    if settings.url is not None:
+        return open_endpoint()
+    return open_file_source(data_file, store_dir)

@@ -1,4 +1,5 @@
-"""Stores: rdflib in memory (small jobs, files) and pyoxigraph on disk (the default)."""
+"""Stores: rdflib in memory (small jobs, files), pyoxigraph on disk (the default), and any
+SPARQL 1.1 server (``RemoteStore``; ``push`` sends graphs to one)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from .base import GraphStore, QueryRows, union_graph
 from .memory import MemoryStore, rdf_format_for
 from .oxigraph import OxigraphStore
+from .remote import Endpoint, RemoteStore
 
 
 def open_store(data: str | Path | None = None, store: str | Path | None = None) -> GraphStore:
@@ -18,4 +20,4 @@ def open_store(data: str | Path | None = None, store: str | Path | None = None) 
     return OxigraphStore(store)
 
 
-__all__ = ["GraphStore", "MemoryStore", "OxigraphStore", "QueryRows", "open_store", "rdf_format_for", "union_graph"]
+__all__ = ["Endpoint", "GraphStore", "MemoryStore", "OxigraphStore", "QueryRows", "RemoteStore", "open_store", "rdf_format_for", "union_graph"]

@@ -1,0 +1,63 @@
+"""``codegraph serve``: the embedded store as a local SPARQL endpoint with a query UI.
+
+No server code of our own: this runs the Oxigraph server that the PyPI package ``oxigraph``
+installs (a binary named ``oxigraph`` next to the Python interpreter), on the store's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+import click
+
+
+def oxigraph_server() -> str:
+    """The ``oxigraph`` binary of this environment (the ``oxigraph`` package puts it in the
+    scripts folder, next to ``python``), else the first on PATH."""
+    folders = [Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))]
+    for folder in folders:
+        candidate = folder / "oxigraph"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise click.ClickException("the Oxigraph server is not installed here; 'pip install oxigraph' installs it (codegraph depends on it)")
+    return found
+
+
+def server_command(store_dir: Path, bind: str, port: int, writable: bool) -> list[str]:
+    """The command line that serves ``store_dir``. The default graph is the union of the named
+    graphs, as codegraph's queries expect (clients can pass --union-default-graph)."""
+    host = f"[{bind}]" if ":" in bind else bind
+    mode = "serve" if writable else "serve-read-only"
+    return [oxigraph_server(), mode, "--location", str(store_dir), "--bind", f"{host}:{port}", "--union-default-graph"]
+
+
+@click.command()
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The embedded store folder to serve (made by 'codegraph build --store').")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read only).")
+def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
+    """Serve --store DIR as a SPARQL 1.1 endpoint with a query UI (the Oxigraph server), read
+    only unless --writable. Stops with Ctrl-C."""
+    if not store_dir.is_dir():
+        raise click.UsageError(f"{store_dir}: no store there; make one with 'codegraph build PATH --store {store_dir}'")
+    command = server_command(store_dir, bind, port, writable)
+    host = f"[{bind}]" if ":" in bind else bind
+    base = f"http://{host}:{port}"
+    if writable and bind not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: anyone who reaches {bind}:{port} can change this store (--writable, no auth)", err=True)
+    click.echo(f"SPARQL endpoint: {base}/query ({'read-write: updates at /update, Graph Store at /store' if writable else 'read only'})", err=True)
+    click.echo(f"query UI:        {base}/", err=True)
+    click.echo(f"try:             codegraph query run payers-for-code --param code=1001T --endpoint {base}/query --union-default-graph", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Replace this process with the server, so Ctrl-C and a supervisor's signals reach it directly.
+    os.execv(command[0], command)
