@@ -1,91 +1,165 @@
-"""Run the SHACL shapes over a graph and turn pySHACL's report into ``Finding`` records.
+"""Run the shapes over a graph with the chosen engine and turn the results into ``Finding``s.
 
-The data graph handed to pySHACL is a new graph: the caller's triples plus the ontology (its
-subclass axioms drive ``sh:targetClass`` and its facet definitions drive the completeness
-constraints) plus the reference code sets (so place-of-service codes can be checked). The
-caller's graph is never changed.
+The engine checks the caller's triples plus the ontology (its subclass axioms drive
+``sh:targetClass``, its facet definitions the completeness constraints) plus the reference code
+sets (so place-of-service codes and modifiers can be checked) plus one triple giving the run's
+as-of date (``cgsh:run cgsh:asOf``, see ``ontology/shapes/prefixes.ttl``). The caller's graph is
+never changed.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import date
 
-import pyshacl
-from rdflib import RDF, SKOS, Dataset, Graph, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
 
-from ..errors import ResourceError
 from ..rdf.namespaces import CG
-from ..resources import ontology_file, shapes_dir
 from ..store.base import union_graph
 from ..vocab import available_schemes, scheme_graph
+from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
 from .report import Finding, ValidationReport
+from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_graph
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
+# The facet a finding is filed under in the reports, when its path is not a facet property.
+_FACET_BY_PATH = {
+    CG.procedureStep: "procedure steps",
+    CG.namesPayer: "payer policies",
+    CG.declaredUnavailable: "unavailable data",
+    SKOS.notation: "code",
+    SKOS.inScheme: "code",
+    CG.sunsetDate: "code",
+}
+_FACET_BY_CLASS = {
+    CG.CoverageAssertion: "payer policies",
+    CG.PolicyDocument: "payer policies",
+    CG.ProcedureStep: "procedure steps",
+    CG.SiteOfServiceFact: "site of service",
+    CG.AnatomicalTarget: "anatomical target",
+    CG.ModifierUsage: "modifiers",
+    CG.TaxonomyMapping: "provider taxonomies",
+    CG.DiagnosisMapping: "ICD-10 mappings",
+    CG.RelatedCodeLink: "related codes",
+    CG.ClinicalConceptMention: "clinical concepts",
+    CG.CodeOverview: "code",
+    CG.ServiceTypeFact: "service type",
+    CG.UnavailableDeclaration: "unavailable data",
+    CG.Evidence: "provenance",
+    CG.SourceDocument: "provenance",
+    CG.BillingCode: "code",
+}
 
-@cache
-def ontology_graph() -> Graph:
-    path = ontology_file()
-    if not path.is_file():
-        raise ResourceError(f"{path} is missing: reinstall codegraph")
-    return Graph().parse(path, format="turtle")
+
+def as_of_triple(as_of: date) -> tuple[URIRef, URIRef, Literal]:
+    return CGSH.run, CGSH.asOf, Literal(as_of.isoformat(), datatype=XSD.date)
 
 
-@cache
-def shapes_graph() -> Graph:
-    files = sorted(shapes_dir().glob("*.ttl"))
-    if not files:
-        raise ResourceError(f"no shapes in {shapes_dir()}: reinstall codegraph")
+def validation_data(source: Dataset | Graph, as_of: date) -> ValidationData:
+    """What the engines check for ``source``: it, the ontology, the code sets and the as-of date."""
+    reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
+    return ValidationData([source, *reference], [as_of_triple(as_of)])
+
+
+def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: date | None = None) -> ValidationReport:
+    """Check ``dataset`` against the shapes with ``engine`` ("fast", "pyshacl", "shifty").
+
+    ``as_of`` is the date time-dependent shapes judge against (a code past its sunset date);
+    default today. The report states both, so a run can be repeated.
+    """
+    day = as_of or date.today()
+    shapes = shapes_graph()
+    results = run_engine(engine, validation_data(dataset, day), shapes)
+    lookup = _lookup_graph(dataset)
+    facets = _facet_labels()
+    findings = [_finding(result, shapes, lookup, facets) for result in results]
+    findings.sort(key=lambda f: (f.code or "", -f.severity_rank, f.shape, f.focus_node, f.path or "", f.message, f.value or ""))
+    return ValidationReport(findings=findings, results_graph=report_graph(results), as_of=day, engine=resolve(engine))
+
+
+def _finding(result: EngineResult, shapes: Graph, lookup: Graph, facets: dict[Node, str]) -> Finding:
+    owner = owner_shape(shapes, result.source_shape)
+    path = result.path
+    return Finding(
+        severity=_SEVERITIES.get(result.severity, "violation"),
+        focus_node=str(result.focus),
+        path=str(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
+        shape=str(owner),
+        component=str(result.component),
+        message=result.message,
+        value=str(result.value) if result.value is not None else None,
+        code=_code_of(lookup, result.focus),
+        facet=_facet_of(lookup, result.focus, path, facets),
+        source_shape=str(result.source_shape) if result.source_shape != owner else None,
+    )
+
+
+def _lookup_graph(dataset: Dataset | Graph) -> Graph:
+    """A view of the caller's graph that sees every named graph (for grouping findings)."""
+    if isinstance(dataset, Dataset) and not dataset.default_union:
+        return union_graph(dataset)
+    return dataset
+
+
+def _code_of(data: Graph, focus: Node, depth: int = 0) -> str | None:
+    """The notation of the code a focus node belongs to: itself, the code it is about, the code a
+    document describes, or (for evidence and facts) the code that points at it."""
+    if (focus, RDF.type, CG.BillingCode) in data:
+        return str(data.value(focus, SKOS.notation) or focus)
+    code = data.value(focus, CG.billingCode) or data.value(focus, CG.describesCode)
+    if code is not None:
+        return str(data.value(code, SKOS.notation) or code)
+    if depth < 2:
+        for subject in sorted(data.subjects(None, focus), key=str):
+            if not isinstance(subject, BNode):
+                found = _code_of(data, subject, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _facet_labels() -> dict[Node, str]:
+    """facet property -> the facet's label, from the ontology (cg:modifierUsage -> "modifiers")."""
+    ontology = ontology_graph()
+    return {prop: str(ontology.value(facet, SKOS.prefLabel)) for facet, prop in ontology.subject_objects(CG.facetProperty)}
+
+
+def _facet_of(data: Graph, focus: Node, path: Node | None, facets: dict[Node, str]) -> str:
+    if path in facets:
+        return facets[path]
+    if path in _FACET_BY_PATH:
+        return _FACET_BY_PATH[path]
+    for kind in sorted(data.objects(focus, RDF.type), key=str):
+        if kind in _FACET_BY_CLASS:
+            return _FACET_BY_CLASS[kind]
+    return "other"
+
+
+def report_graph(results: list[EngineResult]) -> Graph:
+    """The standard ``sh:ValidationReport`` of ``results`` (whichever engine made them)."""
     graph = Graph()
-    for path in files:
-        graph.parse(path, format="turtle")
+    graph.bind("sh", SH)
+    graph.bind("cgsh", CGSH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    for number, result in enumerate(sorted(results, key=EngineResult.key), start=1):
+        node = BNode(f"result{number}")
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, result.focus))
+        graph.add((node, SH.resultSeverity, result.severity))
+        graph.add((node, SH.sourceShape, result.source_shape))
+        graph.add((node, SH.sourceConstraintComponent, result.component))
+        if result.path is not None:
+            graph.add((node, SH.resultPath, result.path))
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+        if result.message:
+            graph.add((node, SH.resultMessage, Literal(result.message)))
     return graph
 
 
-def _code_of(data: Graph, focus: Node) -> str | None:
-    """The notation of the code a focus node belongs to, for grouping findings by code."""
-    if (focus, RDF.type, CG.BillingCode) in data:
-        return str(data.value(focus, SKOS.notation) or focus)
-    code = data.value(focus, CG.billingCode)
-    if code is None:
-        code = next((s for s, _p in data.subject_predicates(focus) if (s, RDF.type, CG.BillingCode) in data), None)
-    return str(data.value(code, SKOS.notation)) if code is not None else None
-
-
-def validate_dataset(dataset: Dataset | Graph) -> ValidationReport:
-    extra = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
-    if isinstance(dataset, Dataset):
-        data = union_graph(dataset, extra)
-    else:
-        data = Graph()
-        for graph in (dataset, *extra):
-            for triple in graph:
-                data.add(triple)
-    conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
-    )
-    shapes = shapes_graph()
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        # A property shape is a blank node: report the node shape that owns it, whose IRI is stable.
-        owner = shapes.value(predicate=SH.property, object=shape) if not isinstance(shape, URIRef) else None
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        findings.append(
-            Finding(
-                severity=_SEVERITIES.get(results.value(result, SH.resultSeverity), "violation"),
-                focus_node=str(focus),
-                path=str(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
-                shape=str(owner if owner is not None else shape),
-                component=str(results.value(result, SH.sourceConstraintComponent)),
-                message=str(results.value(result, SH.resultMessage) or ""),
-                value=str(value) if value is not None else None,
-                code=_code_of(data, focus),
-            )
-        )
-    findings.sort(key=lambda f: (f.code or "", f.severity_rank * -1, f.shape, f.focus_node, f.path or "", f.message))
-    return ValidationReport(findings=findings, results_graph=results)
+__all__ = ["as_of_triple", "node_shapes", "ontology_graph", "report_graph", "shapes_graph", "validate_dataset", "validation_data"]

@@ -1,10 +1,12 @@
-"""The validation report model and its renderings (text, JSON, Turtle ``sh:ValidationReport``)."""
+"""The validation report model and its renderings (text, JSON, Turtle ``sh:ValidationReport``;
+the HTML page is ``html.py``)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from rdflib import Graph
 
@@ -21,6 +23,8 @@ class Finding:
     message: str
     value: str | None
     code: str | None  # notation of the code the finding belongs to, for grouping
+    facet: str | None = None  # what part of the code's data it concerns ("modifiers", "payer policies", ...)
+    source_shape: str | None = None  # the property shape that fired, when it is not ``shape`` itself
 
     @property
     def severity_rank(self) -> int:
@@ -31,6 +35,8 @@ class Finding:
 class ValidationReport:
     findings: list[Finding]
     results_graph: Graph = field(repr=False)
+    as_of: date | None = None  # the date time-dependent shapes were judged against
+    engine: str | None = None
 
     @property
     def conforms(self) -> bool:
@@ -49,6 +55,8 @@ class ValidationReport:
         return {
             "conforms": self.conforms,
             "counts": self.counts(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "engine": self.engine,
             "findings": [asdict(f) for f in self.findings],
         }
 
@@ -63,6 +71,7 @@ class ValidationReport:
         lines = [
             f"{'conforms' if self.conforms else 'does NOT conform'}: "
             f"{counts['violation']} violation(s), {counts['warning']} warning(s), {counts['info']} info"
+            + (f" (as of {self.as_of.isoformat()}, engine {self.engine})" if self.as_of and self.engine else "")
         ]
         by_shape = Counter((f.severity, _short(f.shape)) for f in self.findings)
         for (severity, shape), count in sorted(by_shape.items(), key=lambda item: (-SEVERITY_RANK[item[0][0]], item[0][1])):
@@ -74,9 +83,15 @@ class ValidationReport:
                 lines.append("")
                 lines.append(f"code {finding.code or '(no code)'}")
             path = f" [{_short(finding.path)}]" if finding.path else ""
-            lines.append(f"  {finding.severity.upper():<9} {_short(finding.focus_node)}{path}")
+            value = f" = {_short(finding.value)}" if finding.value and finding.value != finding.focus_node else ""
+            lines.append(f"  {finding.severity.upper():<9} {_short(finding.focus_node)}{path}{value}")
             lines.append(f"            {finding.message}")
         return "\n".join(lines) + "\n"
+
+
+def short_iri(iri: str | None) -> str:
+    """An IRI with one of codegraph's prefixes (cgsh:, cg:, cgid:, cpt:, ...) where one fits."""
+    return _short(iri)
 
 
 def _short(iri: str | None) -> str:
@@ -88,6 +103,7 @@ def _short(iri: str | None) -> str:
         ("cgid:", "https://w3id.org/codegraph/id/"),
         ("cpt:", "http://purl.bioontology.org/ontology/CPT/"),
         ("hcpcs:", "http://purl.bioontology.org/ontology/HCPCS/"),
+        ("icd10cm:", "http://purl.bioontology.org/ontology/ICD10CM/"),
         ("skos:", "http://www.w3.org/2004/02/skos/core#"),
     ):
         if iri.startswith(base):

@@ -1,0 +1,92 @@
+"""What every engine is given and what it gives back, so the engines are interchangeable.
+
+An engine is a function ``validate(data: ValidationData, shapes: Graph) -> list[EngineResult]``.
+``ValidationData`` holds the graphs to check and hands each engine the form it reads best (an
+rdflib graph for pySHACL, N-Triples bytes for a native engine), built only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ...errors import CodegraphError
+from ...rdf.mapper import nt_term
+from ..shapes import SH
+
+Triple = tuple[Node, Node, Node]
+
+
+class EngineError(CodegraphError, ValueError):
+    """A validation engine is unknown, not installed, or cannot run the shapes."""
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """One ``sh:ValidationResult``, as terms. ``source_shape`` is the shape that produced it (a
+    property shape for core constraints on a path, the node shape for SPARQL constraints)."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    source_shape: Node
+    severity: URIRef
+    component: URIRef
+    message: str
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What two engines must agree on: focus node, path, shape and severity."""
+        return (str(self.focus), str(self.path or ""), str(self.source_shape), str(self.severity))
+
+
+class ValidationData:
+    """The graphs one validation run checks, unioned: the caller's graph or dataset, the ontology
+    and code sets, and extra triples (the run's as-of date). Nothing here changes the caller's graph."""
+
+    def __init__(self, sources: Iterable[Dataset | Graph], extra: Iterable[Triple] = ()):
+        self.sources = list(sources)
+        self.extra = list(extra)
+
+    def triples(self) -> Iterator[Triple]:
+        """Every triple of every source (a triple in several graphs comes once per graph)."""
+        for source in self.sources:
+            if isinstance(source, Dataset):
+                for s, p, o, _g in source.quads((None, None, None, None)):
+                    yield s, p, o
+            else:
+                yield from source
+        yield from self.extra
+
+    def graph(self, into: Graph | None = None) -> Graph:
+        """The union as one rdflib graph (``into``, or a new ``Graph``)."""
+        target = Graph() if into is None else into
+        add = target.add
+        for triple in self.triples():
+            add(triple)
+        return target
+
+    def ntriples(self) -> bytes:
+        """The union as N-Triples (duplicates are harmless: a graph is a set)."""
+        return "".join(f"{s.n3()} {p.n3()} {nt_term(o)} .\n" for s, p, o in self.triples()).encode("utf-8")
+
+
+def results_from_report(report: Graph) -> list[EngineResult]:
+    """The results of a W3C ``sh:ValidationReport`` graph."""
+    results = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        message = report.value(result, SH.resultMessage)
+        results.append(
+            EngineResult(
+                focus=report.value(result, SH.focusNode),
+                path=report.value(result, SH.resultPath),
+                value=report.value(result, SH.value),
+                source_shape=report.value(result, SH.sourceShape),
+                severity=report.value(result, SH.resultSeverity),
+                component=report.value(result, SH.sourceConstraintComponent),
+                message=str(message) if isinstance(message, Literal) else "",
+            )
+        )
+    return results

@@ -1,0 +1,73 @@
+"""The shapes library (``ontology/shapes/*.ttl``) and the ontology the shapes rely on, loaded once.
+
+Every shape has a stable IRI, property shapes included, so a finding can be traced to its node
+shape whichever engine produced it (a blank-node property shape would have a different label in
+every engine's report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from rdflib import RDF, BNode, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from ..errors import ResourceError
+from ..resources import ontology_file, shapes_dir
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+CGSH = Namespace("https://w3id.org/codegraph/shapes#")
+
+
+@cache
+def ontology_graph() -> Graph:
+    path = ontology_file()
+    if not path.is_file():
+        raise ResourceError(f"{path} is missing: reinstall codegraph")
+    return Graph().parse(path, format="turtle")
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Every shapes file, in one graph (cached: treat as read-only)."""
+    files = sorted(shapes_dir().glob("*.ttl"))
+    if not files:
+        raise ResourceError(f"no shapes in {shapes_dir()}: reinstall codegraph")
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def node_shapes(shapes: Graph) -> list[URIRef]:
+    """The node shapes, sorted: the units findings are reported under and engines are routed by."""
+    return sorted(s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef))
+
+
+def owner_shape(shapes: Graph, shape: Node) -> Node:
+    """The node shape a property shape belongs to (itself for a node shape)."""
+    owner = shapes.value(predicate=SH.property, object=shape)
+    return owner if owner is not None else shape
+
+
+def shapes_subset(shapes: Graph, keep: Iterable[URIRef]) -> Graph:
+    """A shapes graph holding only the node shapes ``keep`` (with their property shapes and SPARQL
+    constraints) and the prefix declarations their queries use."""
+    subset = Graph()
+    seen: set[Node] = set()
+
+    def copy(node: Node) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for predicate, value in shapes.predicate_objects(node):
+            subset.add((node, predicate, value))
+            if isinstance(value, BNode) or predicate == SH.property:  # constraints, lists, property shapes
+                copy(value)
+
+    for shape in keep:
+        copy(shape)
+    for declarer in set(shapes.subjects(SH.declare, None)):
+        copy(declarer)
+    return subset
