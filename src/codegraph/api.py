@@ -7,8 +7,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
@@ -22,8 +24,13 @@ from .rdf.iris import document_graph_iri
 from .rdf.namespaces import ID
 from .read import read_document
 from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, open_store, rdf_format_for
+from .store import RemoteStore
 from .validate import ValidationReport, ontology_graph, validate_dataset
 from .vocab import available_schemes, scheme_graph
+
+if TYPE_CHECKING:  # imported where used, so 'codegraph build' does not pay for them
+    from .coverage import CoverageAnswer
+    from .imports import ImportBatch
 
 try:
     __version__ = version("codegraph")
@@ -323,11 +330,15 @@ def write_graph(dataset: Dataset, path: str | Path) -> None:
     write_atomically(path, serialize(dataset, {"json-ld": "jsonld", "xml": "turtle"}.get(fmt, fmt)))
 
 
-def validate_graph(source: Dataset | Graph | GraphStore) -> ValidationReport:
-    """Check a graph (or a whole store) against the shapes in ``ontology/shapes``."""
+def validate_graph(source: Dataset | Graph | GraphStore, engine: str = "fast", as_of: date | None = None) -> ValidationReport:
+    """Check a graph (or a whole store) against the shapes in ``ontology/shapes``.
+
+    ``engine``: "fast" (the default native engine, same answers as pySHACL), "pyshacl" or
+    "shifty". ``as_of``: the date time-dependent shapes judge against (default today).
+    """
     if isinstance(source, (Dataset, Graph)):
-        return validate_dataset(source)
-    return validate_dataset(source.to_dataset())
+        return validate_dataset(source, engine=engine, as_of=as_of)
+    return validate_dataset(source.to_dataset(), engine=engine, as_of=as_of)
 
 
 def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
@@ -337,6 +348,84 @@ def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Id
     return run_query(source, name, params)
 
 
+def import_payer_policy(paths: Iterable[str | Path]) -> ImportBatch:
+    """Read payer policy CSV files (format: ``docs/imports.md``), each into its own named graph.
+
+    A bad row is a ``RowError`` (file, line, column, reason) in ``batch.errors``; the good rows
+    are still read.
+    """
+    from .imports import import_payer_policies
+
+    return import_payer_policies([Path(path) for path in paths], __version__)
+
+
+def import_mcd(folder: str | Path) -> ImportBatch:
+    """Read an unzipped CMS Medicare Coverage Database "current articles" export into one named graph."""
+    from .imports import import_mcd_articles
+
+    return import_mcd_articles(Path(folder), __version__)
+
+
+def import_dataset(batch: ImportBatch, include_reference: bool = True) -> Dataset:
+    """An import's graphs as a dataset (with the ontology and code sets unless told not to)."""
+    dataset = bind_prefixes(Dataset(default_union=True))
+    reference = reference_graphs() if include_reference else {}
+    for graphs in (batch.graphs, batch.shared, reference):
+        for name, graph in graphs.items():
+            target = dataset.graph(name)
+            for triple in graph:
+                target.add(triple)
+    return dataset
+
+
+def load_import_into_store(batch: ImportBatch, store: GraphStore, include_reference: bool = True) -> None:
+    """Replace each import's named graph in ``store`` (one transaction each); add to the shared ones."""
+    if include_reference:
+        for name, graph in reference_graphs().items():
+            store.replace_graph(name, graph)
+    for name, graph in batch.graphs.items():
+        store.replace_graph(name, graph)
+    for name, graph in batch.shared.items():
+        store.add_triples(name, graph)
+
+
+def check_coverage(
+    source: GraphStore,
+    code: str,
+    payer: str,
+    *,
+    on: date | None = None,
+    diagnosis: str | None = None,
+    place_of_service: str | None = None,
+    line_of_business: str | None = None,
+) -> CoverageAnswer:
+    """Is ``code`` covered by ``payer`` (for this diagnosis, place of service and date)?
+
+    The answer is covered, not-covered, conditional, conflict or unknown, with prior authorization,
+    the assertions used and those set aside, each with its source file or document and line.
+    """
+    from .coverage import check_coverage as check
+
+    return check(source, code, payer, on=on, diagnosis=diagnosis, place_of_service=place_of_service,
+                 line_of_business=line_of_business)
+
+
+def code_neighbourhood(source: GraphStore, code: str) -> Dataset:
+    """One code's neighbourhood (the code, its facts and coverage assertions, their evidence, the
+    documents, payers and policies) as a dataset keeping each triple's named graph: what
+    ``codegraph export --code`` writes. Raises ``QueryError`` when the graph has no such code."""
+    from .errors import QueryError
+    from .query import run_query
+
+    rows = run_query(source, "code-neighbourhood", {"code": code})
+    if not rows.rows:
+        raise QueryError(f"no code {code!r} in the graph; give a code's notation as the build summary prints it, e.g. 1001T or J7321")
+    dataset = bind_prefixes(Dataset(default_union=True))
+    for s, p, o, g in rows.rows:
+        dataset.graph(g).add((s, p, o))
+    return dataset
+
+
 __all__ = [
     "BuildResult",
     "DocumentStatus",
@@ -344,10 +433,17 @@ __all__ = [
     "MemoryStore",
     "OxigraphStore",
     "QueryRows",
+    "RemoteStore",
     "build",
+    "check_coverage",
+    "code_neighbourhood",
     "collect_documents",
     "document_graph",
     "extract_document",
+    "import_dataset",
+    "import_mcd",
+    "import_payer_policy",
+    "load_import_into_store",
     "load_into_store",
     "open_store",
     "run_named_query",

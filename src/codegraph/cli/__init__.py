@@ -41,6 +41,14 @@ def _register() -> None:
     from . import vocab_cmd
 
     cli.add_command(vocab_cmd.vocab)
+    from . import coverage_cmd, import_cmd
+
+    cli.add_command(import_cmd.import_group)
+    cli.add_command(coverage_cmd.coverage)
+    from . import push_cmd, serve_cmd
+
+    cli.add_command(push_cmd.push)
+    cli.add_command(serve_cmd.serve)
 
 
 _register()

@@ -41,7 +41,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @graph_source_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def run(name: str, params: tuple[str, ...], data_file: Path | None, store_dir: Path | None, fmt: str) -> None:
-    """Run the query NAME on --data FILE or --store DIR."""
+    """Run the query NAME on --data FILE, --store DIR or --endpoint URL."""
     from ..query import format_rows, get_query, run_query
 
     get_query(name)  # fail on an unknown name before loading any data

@@ -5,14 +5,19 @@ User text is never formatted into query text: each value becomes an rdflib ``Lit
 so a value such as ``1001T" } DROP ALL #`` is a string to match, not SPARQL. The block is put
 right after the query's first ``WHERE {`` so every backend (rdflib, Oxigraph, a remote
 endpoint) evaluates it the same way.
+
+A parameter the query header types (``#+ param.date: xsd:date ...``) is checked and bound as a
+literal of that datatype (``"2025-06-01"^^xsd:date``), so date comparisons work on every backend
+and a malformed date is an error naming the parameter, never an empty result.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
 from ..errors import QueryError
@@ -31,6 +36,44 @@ def to_term(value: str | Identifier) -> Identifier:
     return Literal(value)
 
 
+def _check_date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise ValueError(text)
+    return date.fromisoformat(text.strip()).isoformat()  # also rejects 2025-02-30
+
+
+def _check_integer(text: str) -> str:
+    if not re.fullmatch(r"[+-]?\d+", text.strip()):
+        raise ValueError(text)
+    return str(int(text))
+
+
+def _check_boolean(text: str) -> str:
+    if text.strip().lower() not in ("true", "false"):
+        raise ValueError(text)
+    return text.strip().lower()
+
+
+# type -> (lexical-form check, what to tell the user)
+_TYPED: dict[str, tuple[Callable[[str], str], str]] = {
+    "xsd:date": (_check_date, "a date YYYY-MM-DD, e.g. 2025-06-01"),
+    "xsd:integer": (_check_integer, "a whole number"),
+    "xsd:boolean": (_check_boolean, "true or false"),
+}
+
+
+def typed_term(name: str, value: str | Identifier, xsd_type: str | None) -> Identifier:
+    """``value`` as the term parameter ``name`` of type ``xsd_type`` binds to (plain: ``to_term``)."""
+    if isinstance(value, Identifier) or xsd_type in (None, "xsd:string"):
+        return to_term(value)
+    check, expected = _TYPED[xsd_type]
+    try:
+        lexical = check(value)
+    except ValueError:
+        raise QueryError(f"--param {name} must be {expected}; got {value!r}") from None
+    return Literal(lexical, datatype=XSD[xsd_type.split(":", 1)[1]])
+
+
 def bind_parameters(spec: QuerySpec, params: Mapping[str, str | Identifier]) -> str:
     unknown = sorted(set(params) - set(spec.params))
     if unknown:
@@ -44,7 +87,7 @@ def bind_parameters(spec: QuerySpec, params: Mapping[str, str | Identifier]) -> 
         return spec.text
     names = sorted(params)
     variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(to_term(params[name]).n3() for name in names)
+    values = " ".join(typed_term(name, params[name], spec.param_types.get(name)).n3() for name in names)
     block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
     match = _WHERE.search(_strip_comments(spec.text))
     if not match:

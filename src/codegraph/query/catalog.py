@@ -7,6 +7,12 @@ header the catalog parses into a ``QuerySpec``::
     #+ optional: payer
     #+ columns: payer, status, prior_auth, quote
     #+ tags: coverage
+
+A parameter description may start with its type, ``xsd:date``, ``xsd:integer`` or
+``xsd:boolean`` (``#+ param.date: xsd:date the day to check``): the value is then bound as a
+literal of that datatype and checked first, so ``2025-13-01`` is an error, not an empty result.
+``#+ example: code=20610, payer=Aetna`` gives values that return rows on the coverage fixtures;
+the README and the tests use them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from ..errors import QueryError, ResourceError
 from ..resources import queries_dir
 
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")
+PARAM_TYPES = ("xsd:string", "xsd:date", "xsd:integer", "xsd:boolean")
+_TYPED_DOC = re.compile(r"^(?P<type>xsd:\w+)(?:\s+(?P<doc>.*))?$")
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -37,6 +45,8 @@ class QuerySpec:
     param_docs: dict[str, str] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    param_types: dict[str, str] = field(default_factory=dict)  # name -> "xsd:date", ... (absent: plain string)
+    examples: dict[str, str] = field(default_factory=dict)  # name -> a value that returns rows on the fixtures
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -47,13 +57,21 @@ def parse_query_file(path: Path) -> QuerySpec:
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
     param_docs: dict[str, str] = {}
+    param_types: dict[str, str] = {}
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
             continue
         key, value = match["key"], match["value"]
         if key.startswith("param."):
-            param_docs[key[len("param."):]] = value
+            name = key[len("param."):]
+            typed = _TYPED_DOC.match(value)
+            if typed:
+                if typed["type"] not in PARAM_TYPES:
+                    raise ResourceError(f"{path}: parameter {name!r} has type {typed['type']}; use one of {', '.join(PARAM_TYPES)}")
+                param_types[name] = typed["type"]
+                value = typed["doc"] or ""
+            param_docs[name] = value
         else:
             header[key] = value
     if "summary" not in header:
@@ -63,6 +81,10 @@ def parse_query_file(path: Path) -> QuerySpec:
     unknown = set(optional) - set(params)
     if unknown:
         raise ResourceError(f"{path}: '#+ optional:' names {sorted(unknown)} that '#+ params:' does not list")
+    examples = _examples(path, header.get("example", ""))
+    stray = sorted((set(param_types) | set(examples)) - set(params))
+    if stray:
+        raise ResourceError(f"{path}: the header describes parameter(s) {stray} that '#+ params:' does not list")
     return QuerySpec(
         name=path.stem,
         topic=path.parent.name,
@@ -74,7 +96,19 @@ def parse_query_file(path: Path) -> QuerySpec:
         param_docs=param_docs,
         columns=_list(header.get("columns", "")),
         tags=_list(header.get("tags", "")),
+        param_types=param_types,
+        examples=examples,
     )
+
+
+def _examples(path: Path, value: str) -> dict[str, str]:
+    examples: dict[str, str] = {}
+    for item in _list(value):
+        name, sep, example = item.partition("=")
+        if not sep or not name.strip():
+            raise ResourceError(f"{path}: '#+ example:' takes NAME=VALUE pairs separated by commas, got {item!r}")
+        examples[name.strip()] = example.strip()
+    return examples
 
 
 def load_catalog(directory: Path | None = None) -> dict[str, QuerySpec]:

@@ -31,10 +31,13 @@ class CG(DefinedNamespace):
     Evidence: URIRef
     Facet: URIRef
     Fact: URIRef
+    LineOfBusiness: URIRef
+    MedicareAdministrativeContractor: URIRef
     Modifier: URIRef
     ModifierUsage: URIRef
     Payer: URIRef
     PlaceOfService: URIRef
+    PolicyDocument: URIRef
     PriorAuthorizationStatus: URIRef
     ProcedureStep: URIRef
     ProviderTaxonomy: URIRef
@@ -99,6 +102,23 @@ class CG(DefinedNamespace):
     text: URIRef
     title: URIRef
     whenToUse: URIRef
+
+    # Coverage model (policies, contractors, what an assertion applies to)
+    appliesToModifier: URIRef
+    appliesToPlaceOfService: URIRef
+    contractorNumber: URIRef
+    diagnosisGroup: URIRef
+    documentationRequirement: URIRef
+    effectiveFrom: URIRef
+    effectiveThrough: URIRef
+    excludingDiagnosis: URIRef
+    jurisdiction: URIRef
+    lineOfBusiness: URIRef
+    policy: URIRef
+    supportingDiagnosis: URIRef
+
+    # Code lifecycle (validation: a Category III code past its sunset date)
+    sunsetDate: URIRef
 
 
 ID = Namespace(BASE + "id/")

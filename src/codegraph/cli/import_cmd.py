@@ -1,0 +1,94 @@
+"""``codegraph import payer-policy|mcd``: coverage data from tables, one named graph per import.
+
+A bad row is reported (file, line, column, reason) and skipped; the good rows are still written,
+and the exit code is 2 so a pipeline notices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import EXIT_INPUT, EXIT_OK
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import coverage data: payer policy tables, the CMS Medicare Coverage Database (docs/imports.md)."""
+
+
+def _output_options(command):
+    command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
+    command = click.option("--no-reference", is_flag=True,
+                           help="Leave out the ontology and reference code sets (they are included by default).")(command)
+    command = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                           help="Load each import's named graph into the embedded Oxigraph store in this folder.")(command)
+    command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                           help="Write the graph here (.ttl .trig .nt .nq .jsonld), atomically.")(command)
+    return command
+
+
+def _finish(ctx: click.Context, batch, output: Path | None, store_dir: Path | None, no_reference: bool,
+            report_path: Path | None) -> None:
+    import json
+
+    from ..api import import_dataset, load_import_into_store, write_atomically, write_graph
+    from ..rdf.iris import import_graph_iri
+    from ..store import OxigraphStore
+
+    if report_path is not None:
+        write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
+    for error in batch.errors:
+        click.echo(f"codegraph: skipped {error}", err=True)
+    if not batch.assertions:
+        click.echo("codegraph: error: no row could be imported; nothing was written", err=True)
+        ctx.exit(EXIT_INPUT)
+    if output is not None:
+        write_graph(import_dataset(batch, include_reference=not no_reference), output)
+    if store_dir is not None:
+        store = OxigraphStore(store_dir)
+        load_import_into_store(batch, store, include_reference=not no_reference)
+        store.close()
+    click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
+    click.echo(f"policies:   {batch.policies}")
+    for records in batch.imports:
+        files = ", ".join(source.path for source in records.sources[:3]) + (" ..." if len(records.sources) > 3 else "")
+        click.echo(f"graph:      {import_graph_iri(records.import_sha256)}  <- {files}")
+    if output is not None:
+        click.echo(f"written:    {output}")
+    if store_dir is not None:
+        click.echo(f"store:      {store_dir}")
+    ctx.exit(EXIT_INPUT if batch.errors else EXIT_OK)
+
+
+def _need_target(output: Path | None, store_dir: Path | None) -> None:
+    if output is None and store_dir is None:
+        raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
+
+
+@import_group.command("payer-policy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_output_options
+@click.pass_context
+def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | None, store_dir: Path | None,
+                 no_reference: bool, report_path: Path | None) -> None:
+    """Import payer policy CSV FILES: one row per code and payer (columns in docs/imports.md)."""
+    from ..api import import_payer_policy
+
+    _need_target(output, store_dir)
+    _finish(ctx, import_payer_policy(files), output, store_dir, no_reference, report_path)
+
+
+@import_group.command("mcd")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@_output_options
+@click.pass_context
+def mcd(ctx: click.Context, folder: Path, output: Path | None, store_dir: Path | None, no_reference: bool,
+        report_path: Path | None) -> None:
+    """Import the CMS Medicare Coverage Database "current articles" CSV tables unzipped in FOLDER."""
+    from ..api import import_mcd
+
+    _need_target(output, store_dir)
+    _finish(ctx, import_mcd(folder), output, store_dir, no_reference, report_path)

@@ -1,0 +1,178 @@
+"""Cell values of import tables, checked and normalised one column at a time.
+
+Each parser returns the normalised value or raises ``CellProblem`` naming the column and what is
+wrong, which the import turns into a ``RowError`` for that row while the other rows go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from datetime import date, datetime
+from functools import cache
+
+from ..errors import CodegraphError
+from ..extract.payers import PAYER_PATTERNS
+from ..model import COVERAGE_STATUSES, PRIOR_AUTH_VALUES
+from ..resources import vocab_dir
+from ..vocab import SCHEMES
+
+LINES_OF_BUSINESS = ("commercial", "medicare-ffs", "medicare-advantage", "medicaid")
+
+# The notation patterns of ontology/codegraph.ttl (cg:notationPattern), for the systems imports read.
+CODE_PATTERNS = {
+    "CPT": re.compile(r"[0-9]{5}|[0-9]{4}[FTU]"),
+    "HCPCS": re.compile(r"[A-V][0-9]{4}"),
+}
+ICD10CM_PATTERN = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](\.[0-9A-Z]{1,4})?")
+_SYSTEM_NAMES = {"cpt": "CPT", "hcpcs": "HCPCS", "hcpcs level ii": "HCPCS", "hcpcs-level-ii": "HCPCS"}
+_PRIOR_AUTH_SYNONYMS = {"yes": "required", "no": "not-required", "": "unknown"}
+_MODIFIER = re.compile(r"[0-9A-Z]{2}")
+
+
+class CellProblem(CodegraphError, ValueError):
+    """A cell that cannot be used; the import records it as a row error and skips the row."""
+
+    def __init__(self, column: str, reason: str):
+        self.column = column
+        self.reason = reason
+        super().__init__(f"column {column}: {reason}")
+
+
+def _token(text: str) -> str:
+    """'Not Covered' / 'not_covered' -> 'not-covered'."""
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
+
+
+def code_system(column: str, text: str) -> str:
+    system = _SYSTEM_NAMES.get(text.strip().lower())
+    if system is None:
+        raise CellProblem(column, f"unknown code system {text!r}; use CPT or HCPCS")
+    return system
+
+
+def billing_code(column: str, system: str, text: str) -> str:
+    code = text.strip().upper()
+    if not CODE_PATTERNS[system].fullmatch(code):
+        shape = "5 digits, or 4 digits and F, T or U" if system == "CPT" else "a letter A-V and 4 digits"
+        raise CellProblem(column, f"{text!r} is not a {system} code ({shape})")
+    return code
+
+
+def infer_code_system(column: str, text: str) -> tuple[str, str]:
+    """(system, code) of a CPT or HCPCS code given without its system (MCD hcpc_code_id)."""
+    code = text.strip().upper()
+    for system, pattern in CODE_PATTERNS.items():
+        if pattern.fullmatch(code):
+            return system, code
+    raise CellProblem(column, f"{text!r} is neither a CPT code (5 characters, e.g. 20610 or 0627T) nor a HCPCS code (e.g. J7321)")
+
+
+def icd10cm(column: str, text: str) -> str:
+    """An ICD-10-CM code with its dot ('R159' and 'r15.9' become 'R15.9')."""
+    code = text.strip().upper()
+    if "." not in code and len(code) > 3:
+        code = f"{code[:3]}.{code[3:]}"
+    if not ICD10CM_PATTERN.fullmatch(code):
+        raise CellProblem(column, f"{text!r} is not an ICD-10-CM code (e.g. M17.11)")
+    return code
+
+
+def icd10cm_list(column: str, text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(icd10cm(column, item) for item in split_list(text)))
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def iso_date(column: str, text: str) -> date | None:
+    """YYYY-MM-DD (a time after it, as MCD exports write, is ignored) or MM/DD/YYYY; empty: None."""
+    value = text.strip()
+    if not value:
+        return None
+    head = value.split(" ", 1)[0].split("T", 1)[0]
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(head, pattern).date()
+        except ValueError:
+            continue
+    raise CellProblem(column, f"{text!r} is not a date; write YYYY-MM-DD")
+
+
+def coverage_status(column: str, text: str) -> str:
+    status = _token(text)
+    if status not in COVERAGE_STATUSES:
+        raise CellProblem(column, f"unknown status {text!r}; use one of {', '.join(COVERAGE_STATUSES)}")
+    return status
+
+
+def prior_authorization(column: str, text: str) -> str:
+    value = _PRIOR_AUTH_SYNONYMS.get(_token(text), _token(text))
+    if value not in PRIOR_AUTH_VALUES:
+        raise CellProblem(column, f"unknown prior authorization {text!r}; use required, not-required or unknown (or yes/no)")
+    return value
+
+
+def line_of_business(column: str, text: str) -> str | None:
+    value = _token(text)
+    if not value:
+        return None
+    if value not in LINES_OF_BUSINESS:
+        raise CellProblem(column, f"unknown line of business {text!r}; use one of {', '.join(LINES_OF_BUSINESS)}")
+    return value
+
+
+def payer_name(column: str, text: str) -> str:
+    """The payer's name, folded to the one spelling documents use ('UHC' -> 'UnitedHealthcare')."""
+    name = " ".join(text.split())
+    if not name:
+        raise CellProblem(column, "no payer named; every row needs one")
+    for canonical, pattern in PAYER_PATTERNS:
+        if pattern.fullmatch(name):
+            return canonical
+    return name
+
+
+def web_url(column: str, text: str) -> str | None:
+    value = text.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        raise CellProblem(column, f"{text!r} is not an http(s) URL")
+    return value
+
+
+def modifier_code(column: str, text: str) -> str:
+    code = text.strip().upper()
+    if not _MODIFIER.fullmatch(code):
+        raise CellProblem(column, f"{text!r} is not a modifier (two letters or digits, e.g. 25, RT, KX)")
+    return code
+
+
+def modifier_list(column: str, text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(modifier_code(column, item) for item in split_list(text)))
+
+
+@cache
+def known_places_of_service() -> frozenset[str]:
+    with (vocab_dir() / SCHEMES["place-of-service"].file).open(newline="", encoding="utf-8") as handle:
+        return frozenset(row["code"].strip() for row in csv.DictReader(handle))
+
+
+def place_of_service_list(column: str, text: str) -> tuple[str, ...]:
+    places = []
+    for item in split_list(text):
+        code = item.zfill(2) if item.isdigit() else item
+        if code not in known_places_of_service():
+            raise CellProblem(column, f"{item!r} is not a CMS place-of-service code (e.g. 11 office, 22 on-campus outpatient hospital)")
+        places.append(code)
+    return tuple(dict.fromkeys(places))
+
+
+def plain_text(text: str) -> str | None:
+    """Cell text with HTML tags and entities (MCD paragraphs) removed and whitespace folded."""
+    without_tags = re.sub(r"<[^>]+>", " ", text)
+    folded = " ".join(html.unescape(without_tags).split())
+    return folded or None
