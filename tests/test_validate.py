@@ -431,7 +431,7 @@ def test_html_escapes_what_it_shows(seed_report):
 
     hostile = Finding(severity="violation", focus_node="urn:x:<script>alert(1)</script>", path=None, shape=CGSH + "X",
                       component="c", message='Say "<b>hi</b>" & leave', value=None, code="<i>1001T</i>", facet="a<b")
-    page = render_html(ValidationReport(findings=[hostile], results_graph=seed_report.results_graph), title="<title>")
+    page = render_html(ValidationReport(findings=[hostile], results_graph_source=seed_report.results_graph), title="<title>")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;hi&lt;/b&gt;" in page and "&amp; leave" in page and "code &lt;i&gt;1001T&lt;/i&gt;" in page
     assert "<h3>a&lt;b</h3>" in page and page.count("<script>") == 1

@@ -21,11 +21,10 @@ def export(graph: Path | None, store_dir: Path | None, code: str | None, fmt: st
     """Export GRAPH (an RDF file), --store or --endpoint as Turtle, TriG, N-Triples, N-Quads or
     JSON-LD. Turtle, N-Triples and N-Quads are written deterministically: two exports of the
     same graph are byte-identical."""
-    from ..api import code_neighbourhood, serialize, write_atomically
+    from ..api import code_neighbourhood, export_source, serialize, write_atomically
 
     source = open_source(graph, store_dir)
-    dataset = code_neighbourhood(source, code) if code is not None else source.to_dataset()
-    data = serialize(dataset, fmt)
+    data = serialize(code_neighbourhood(source, code), fmt) if code is not None else export_source(source, fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

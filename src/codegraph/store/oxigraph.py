@@ -108,6 +108,16 @@ class OxigraphStore:
     def triple_count(self) -> int:
         return len(self.store)
 
+    def dump_nquads(self) -> bytes:
+        """Every quad as N-Quads, in the store's own order (a bulk call: no per-quad Python work)."""
+        return self.store.dump(format=ox.RdfFormat.N_QUADS)
+
+    def dump_ntriples(self) -> bytes:
+        """The union of the graphs as N-Triples (a triple several graphs hold comes once per
+        graph; a graph is a set, so readers drop the repeats)."""
+        quads = ox.parse(self.dump_nquads(), format=ox.RdfFormat.N_QUADS)
+        return ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
+
     def to_dataset(self) -> Dataset:
         dataset = bind_prefixes(Dataset(default_union=True))
         data = self.store.dump(format=ox.RdfFormat.N_QUADS)

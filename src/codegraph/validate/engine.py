@@ -17,8 +17,11 @@ from rdflib.term import Node
 
 from ..rdf.namespaces import CG
 from ..store.base import union_graph
+from ..store.lookup import StoreLookup
+from ..store.oxigraph import OxigraphStore
 from ..vocab import available_schemes, scheme_graph
 from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
+from .partition import validate_parts
 from .report import Finding, ValidationReport
 from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_graph
 
@@ -63,6 +66,21 @@ def validation_data(source: Dataset | Graph, as_of: date) -> ValidationData:
     return ValidationData([source, *reference], [as_of_triple(as_of)])
 
 
+def validate_store(store: OxigraphStore, engine: str = DEFAULT, as_of: date | None = None, jobs: int | None = None) -> ValidationReport:
+    """Check everything in an embedded store. The data goes to the engine as the store's own
+    N-Triples dump, and findings are placed (code, facet) by looking in the store, so no rdflib
+    copy of the store is built: at 1,000 pages that copy alone took 10.8 s of a 20 s run.
+
+    A store of several thousand pages is checked in parts on ``jobs`` cores (default: all;
+    ``validate/partition.py``); ``jobs=1`` checks it whole."""
+    day = as_of or date.today()
+    reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
+    results = validate_parts(store.store, store.path, reference, [as_of_triple(day)], engine, jobs) if jobs != 1 else None
+    if results is None:
+        results = run_engine(engine, ValidationData(reference, [as_of_triple(day)], ntriples=[store.dump_ntriples()]), shapes_graph())
+    return _report(results, StoreLookup(store), engine, day)
+
+
 def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: date | None = None) -> ValidationReport:
     """Check ``dataset`` against the shapes with ``engine`` ("fast", "pyshacl", "shifty").
 
@@ -70,13 +88,16 @@ def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: dat
     default today. The report states both, so a run can be repeated.
     """
     day = as_of or date.today()
+    results = run_engine(engine, validation_data(dataset, day), shapes_graph())
+    return _report(results, _lookup_graph(dataset), engine, day)
+
+
+def _report(results: list[EngineResult], lookup: Graph | StoreLookup, engine: str, day: date) -> ValidationReport:
     shapes = shapes_graph()
-    results = run_engine(engine, validation_data(dataset, day), shapes)
-    lookup = _lookup_graph(dataset)
     facets = _facet_labels()
     findings = [_finding(result, shapes, lookup, facets) for result in results]
     findings.sort(key=lambda f: (f.code or "", -f.severity_rank, f.shape, f.focus_node, f.path or "", f.message, f.value or ""))
-    return ValidationReport(findings=findings, results_graph=report_graph(results), as_of=day, engine=resolve(engine))
+    return ValidationReport(findings=findings, results_graph_source=lambda: report_graph(results), as_of=day, engine=resolve(engine))
 
 
 def _finding(result: EngineResult, shapes: Graph, lookup: Graph, facets: dict[Node, str]) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -34,9 +35,17 @@ class Finding:
 @dataclass
 class ValidationReport:
     findings: list[Finding]
-    results_graph: Graph = field(repr=False)
+    # The W3C sh:ValidationReport graph, or a function that builds it: on a large store it has
+    # half a million triples and most callers never read it, so it is built on first use.
+    results_graph_source: Graph | Callable[[], Graph] = field(repr=False)
     as_of: date | None = None  # the date time-dependent shapes were judged against
     engine: str | None = None
+
+    @property
+    def results_graph(self) -> Graph:
+        if not isinstance(self.results_graph_source, Graph):
+            self.results_graph_source = self.results_graph_source()
+        return self.results_graph_source
 
     @property
     def conforms(self) -> bool:

@@ -46,9 +46,12 @@ class ValidationData:
     """The graphs one validation run checks, unioned: the caller's graph or dataset, the ontology
     and code sets, and extra triples (the run's as-of date). Nothing here changes the caller's graph."""
 
-    def __init__(self, sources: Iterable[Dataset | Graph], extra: Iterable[Triple] = ()):
+    def __init__(self, sources: Iterable[Dataset | Graph], extra: Iterable[Triple] = (), ntriples: Iterable[bytes] = ()):
         self.sources = list(sources)
         self.extra = list(extra)
+        # Data already in N-Triples (a store's dump): handed to a native engine as it is, and
+        # parsed only for an engine that needs an rdflib graph.
+        self.raw_ntriples = list(ntriples)
 
     def triples(self) -> Iterator[Triple]:
         """Every triple of every source (a triple in several graphs comes once per graph)."""
@@ -66,11 +69,14 @@ class ValidationData:
         add = target.add
         for triple in self.triples():
             add(triple)
+        for blob in self.raw_ntriples:
+            target.parse(data=blob, format="nt")
         return target
 
     def ntriples(self) -> bytes:
         """The union as N-Triples (duplicates are harmless: a graph is a set)."""
-        return "".join(f"{s.n3()} {p.n3()} {nt_term(o)} .\n" for s, p, o in self.triples()).encode("utf-8")
+        written = "".join(f"{s.n3()} {p.n3()} {nt_term(o)} .\n" for s, p, o in self.triples()).encode("utf-8")
+        return b"".join([written, *self.raw_ntriples])
 
 
 def results_from_report(report: Graph) -> list[EngineResult]:
