@@ -19,6 +19,7 @@ _EXPORTS = {
         "RemoteStore",
         "__version__",
         "build",
+        "build_site",
         "check_coverage",
         "code_neighbourhood",
         "collect_documents",

@@ -49,6 +49,9 @@ def _register() -> None:
 
     cli.add_command(push_cmd.push)
     cli.add_command(serve_cmd.serve)
+    from . import site_cmd
+
+    cli.add_command(site_cmd.site)
 
 
 _register()

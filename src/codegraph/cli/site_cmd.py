@@ -1,0 +1,50 @@
+"""``codegraph site``: a static, self-contained site of the graph to browse and check facts against their evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .options import graph_source_options, open_source
+from .validate_cmd import _ENGINES, _parse_day
+
+
+def _source_label(data_file: Path | None, store_dir: Path | None) -> str:
+    """How the footer of every page names the graph the site was built from."""
+    if data_file is not None:
+        return f"the file {data_file.name}"
+    if store_dir is not None:
+        return f"the store {store_dir.name}"
+    return "a SPARQL endpoint"
+
+
+@click.command()
+@graph_source_options
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder to write (replaced whole when it is a previous site; open OUTPUT/index.html).")
+@click.option("--engine", type=click.Choice(_ENGINES), default="fast", show_default=True,
+              help="The SHACL engine whose findings are the pages' gaps (as for 'codegraph validate').")
+@click.option("--as-of", "as_of", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="Judge time-dependent shapes as of this day [default: today].")
+@click.option("--diagrams/--no-diagrams", default=True, show_default=True,
+              help="Draw each code's neighbourhood with Graphviz (needs its 'dot' program; without it pages say so).")
+def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, as_of: date | None, diagrams: bool) -> None:
+    """Write a static site of --data FILE, --store DIR or --endpoint URL to -o OUTPUT.
+
+    An index of codes (sortable, filterable), a page per code with its facts, coverage, gaps,
+    neighbourhood diagram and the source text with each fact's evidence marked, the coverage
+    matrix and the validation report. No server is needed and no page loads anything from the
+    network: open OUTPUT/index.html.
+    """
+    from ..api import build_site
+
+    summary = build_site(open_source(data_file, store_dir), output, engine=engine, as_of=as_of, diagrams=diagrams,
+                         source_label=_source_label(data_file, store_dir))
+    counts = summary.counts
+    click.echo(f"codes:    {len(summary.codes)} page(s)" + (f": {', '.join(summary.codes[:8])}" if summary.codes else "")
+               + (" ..." if len(summary.codes) > 8 else ""))
+    click.echo(f"gaps:     {counts['violation']} violation(s), {counts['warning']} warning(s), {counts['info']} info")
+    click.echo(f"diagrams: {summary.diagrams}" + (f" ({summary.diagram_note})" if summary.diagram_note else ""))
+    click.echo(f"written:  {summary.path / 'index.html'}")

@@ -1,0 +1,56 @@
+"""Build the whole site: validate, query, render every page, write the folder in one swap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..store import GraphStore
+from ..validate import ValidationReport
+from ..validate.html import render_html
+from .data import collect_site_data
+from .diagram import DiagramRenderer
+from .render import SiteContext, SiteRenderer
+from .write import replacing_directory
+
+ASSETS = ("site.css", "site.js")
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """What a build wrote."""
+
+    path: Path
+    codes: list[str]  # "CPT 1001T", ...
+    pages: int  # HTML pages, the index, matrix and validation report included
+    diagrams: int  # code pages with a drawn diagram
+    diagram_note: str | None  # why some pages have none (Graphviz missing, diagrams turned off)
+    counts: dict[str, int]  # validation findings by severity
+
+
+def build_site(store: GraphStore, output: str | Path, *, report: ValidationReport, version: str, source_label: str,
+               diagrams: bool = True) -> SiteSummary:
+    """Write the site for the graph in ``store`` to the folder ``output`` (replaced whole, or not at
+    all); ``report`` is the graph's SHACL report, whose findings are the pages' gaps."""
+    data = collect_site_data(store, report)
+    renderer = SiteRenderer(data, SiteContext(version=version, source=source_label,
+                                              as_of=report.as_of.isoformat() if report.as_of else None, engine=report.engine))
+    drawer = DiagramRenderer(enabled=diagrams)
+    drawn = 0
+    with replacing_directory(output) as folder:
+        assets = folder / "assets"
+        assets.mkdir()
+        for name in ASSETS:
+            (assets / name).write_bytes(resources.files("codegraph.site").joinpath("assets", name).read_bytes())
+        (folder / "index.html").write_text(renderer.index(), encoding="utf-8")
+        (folder / "matrix.html").write_text(renderer.matrix(), encoding="utf-8")
+        (folder / "validation.html").write_text(render_html(report, title="codegraph validation report"), encoding="utf-8")
+        codes = folder / "codes"
+        codes.mkdir()
+        for page in data.codes:
+            diagram = drawer.render(page)
+            drawn += diagram.svg is not None
+            (codes / page.file_name).write_text(renderer.code_page(page, diagram), encoding="utf-8")
+    return SiteSummary(path=Path(output), codes=[page.label for page in data.codes], pages=3 + len(data.codes),
+                       diagrams=drawn, diagram_note=drawer.missing_note, counts=report.counts())

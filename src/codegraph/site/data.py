@@ -1,0 +1,264 @@
+"""The site's content: the query library's answers, as plain dataclasses, one ``CodePage`` per code.
+
+Everything a page shows comes from the graph through ``queries/site/*.rq`` and
+``coverage-matrix`` (run with ``codegraph.query`` on whatever store the caller opened) and from
+the SHACL report, never from the extractor's objects or the documents on disk: a site built from
+a remote endpoint shows what one built from a file does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Literal
+from rdflib.term import Node
+
+from ..query import run_query
+from ..store import GraphStore
+from ..validate import Finding, ValidationReport
+
+
+@dataclass(frozen=True)
+class Span:
+    """One ``cg:Evidence``: where in which document a fact was read."""
+
+    key: str  # the HTML id of the span on its code page: "ev-<sha256 prefix>-<start>-<end>"
+    evidence: str  # the cg:Evidence IRI
+    document: str  # the cg:SourceDocument IRI
+    path: str
+    start: int
+    end: int
+    line: int
+    section: str
+    quote: str
+
+
+@dataclass
+class SourceDocument:
+    """A document a code page quotes: an overview page, or an imported table."""
+
+    iri: str
+    path: str
+    sha256: str
+    is_page: bool  # an overview page describing the code (else a table coverage was imported from)
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fact:
+    facet: str  # a key of site-code-facts.rq: title, step, anatomy, ...
+    fact: str  # the fact node's IRI
+    value: str
+    detail: str | None = None
+    note: str | None = None
+    link: str | None = None  # an IRI the fact points at (UBERON term, ICD-10-CM code, related code)
+    order: int | None = None
+    asserted: bool | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One coverage assertion about the code, from a page or an import."""
+
+    assertion: str
+    payer: str
+    status: str
+    status_label: str
+    prior_auth: str | None
+    line_of_business: str | None
+    policy: str | None
+    policy_title: str | None
+    policy_url: str | None
+    effective_from: str | None
+    effective_through: str | None
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One row of ``coverage-matrix``: a code's coverage at one payer and line of business."""
+
+    code: str
+    payer: str
+    line_of_business: str | None
+    status: str
+    prior_auth: str
+    assertions: int
+
+
+@dataclass
+class CodePage:
+    iri: str
+    code: str
+    system: str | None
+    category: str | None
+    title: str | None
+    document_count: int
+    file_name: str  # the page's name under codes/, safe whatever the notation holds
+    facts: list[Fact] = field(default_factory=list)
+    coverage: list[CoverageRow] = field(default_factory=list)
+    gaps: list[Finding] = field(default_factory=list)
+    sources: list[SourceDocument] = field(default_factory=list)
+    matrix: list[MatrixCell] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.system} {self.code}" if self.system else self.code
+
+    def facts_of(self, facet: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.facet == facet]
+
+    def gap_counts(self) -> dict[str, int]:
+        counts = {"violation": 0, "warning": 0, "info": 0}
+        for finding in self.gaps:
+            counts[finding.severity] += 1
+        return counts
+
+    def span_of_node(self, iri: str) -> Span | None:
+        """The evidence of a fact or coverage assertion on this page (to link a finding to it)."""
+        for fact in self.facts:
+            if fact.fact == iri and fact.span is not None:
+                return fact.span
+        for row in self.coverage:
+            if row.assertion == iri and row.spans:
+                return row.spans[0]
+        return None
+
+
+@dataclass
+class SiteData:
+    codes: list[CodePage]
+    matrix: list[MatrixCell]
+    report: ValidationReport
+
+    @property
+    def payers(self) -> list[str]:
+        return sorted({cell.payer for cell in self.matrix})
+
+    def page_for_iri(self, iri: str) -> CodePage | None:
+        for page in self.codes:
+            if page.iri == iri:
+                return page
+        return None
+
+
+def _text(term: Node | None) -> str | None:
+    return None if term is None else str(term)
+
+
+def _int(term: Node | None) -> int | None:
+    if term is None:
+        return None
+    value = term.toPython() if isinstance(term, Literal) else term
+    return int(value)
+
+
+def _bool(term: Node | None) -> bool | None:
+    if term is None:
+        return None
+    value = term.toPython() if isinstance(term, Literal) else term
+    return value if isinstance(value, bool) else str(value).lower() == "true"
+
+
+def span_key(sha256: str, start: int, end: int) -> str:
+    """A span's HTML id: stable across builds, unique on a page (the document by its checksum)."""
+    prefix = re.sub(r"[^0-9a-zA-Z]", "", sha256)[:12] or "doc"
+    return f"ev-{prefix}-{start}-{end}"
+
+
+def _file_name(system: str | None, code: str, taken: set[str]) -> str:
+    # Notations are data: keep letters, digits, '-' and '_' only, so no name can leave codes/.
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", f"{system}-{code}" if system else code).strip("_") or "code"
+    name, number = f"{stem}.html", 2
+    while name.lower() in taken:
+        name, number = f"{stem}-{number}.html", number + 1
+    taken.add(name.lower())
+    return name
+
+
+def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
+    """Run the site's queries once each (for every code at once) and sort the rows into pages."""
+    taken: set[str] = set()
+    pages: dict[str, CodePage] = {}
+    for row in run_query(store, "site-codes").as_dicts():
+        code = str(row["code"])
+        system = _text(row["system"])
+        page = CodePage(iri=str(row["code_iri"]), code=code, system=system, category=_text(row["category"]),
+                        title=_text(row["title"]), document_count=_int(row["documents"]) or 0,
+                        file_name=_file_name(system, code, taken))
+        pages[page.iri] = page
+    by_notation: dict[str, list[CodePage]] = defaultdict(list)
+    for page in pages.values():
+        by_notation[page.code].append(page)
+
+    spans: dict[tuple[str, str], Span] = {}  # (code, evidence IRI) -> span
+    documents: dict[tuple[str, str], SourceDocument] = {}  # (code, document IRI) -> document
+    for row in run_query(store, "site-evidence").as_dicts():
+        code = str(row["code"])
+        span = Span(key=span_key(str(row["sha256"]), _int(row["start"]) or 0, _int(row["end"]) or 0),
+                    evidence=str(row["evidence"]), document=str(row["document"]), path=str(row["path"]),
+                    start=_int(row["start"]) or 0, end=_int(row["end"]) or 0, line=_int(row["line"]) or 0,
+                    section=str(row["section"]), quote=str(row["quote"]))
+        spans[(code, span.evidence)] = span
+        document = documents.setdefault((code, span.document), SourceDocument(span.document, span.path, str(row["sha256"]), False))
+        if span not in document.spans:
+            document.spans.append(span)
+
+    for row in run_query(store, "site-code-facts").as_dicts():
+        code = str(row["code"])
+        span = spans.get((code, str(row["evidence"])))
+        fact = Fact(facet=str(row["facet"]), fact=str(row["fact"]), value=str(row["value"]), detail=_text(row["detail"]),
+                    note=_text(row["note"]), link=_text(row["link"]), order=_int(row["order"]),
+                    asserted=_bool(row["asserted"]), span=span)
+        for page in by_notation.get(code, []):
+            page.facts.append(fact)
+        if span is not None:  # a document a fact was read from is a page about the code
+            documents[(code, span.document)].is_page = True
+
+    assertions: dict[tuple[str, str], dict] = {}
+    for row in run_query(store, "site-code-coverage").as_dicts():
+        code, assertion = str(row["code"]), str(row["assertion"])
+        entry = assertions.setdefault((code, assertion), {"row": row, "spans": []})
+        span = spans.get((code, str(row["evidence"])))
+        if span is not None and span not in entry["spans"]:
+            entry["spans"].append(span)
+    for (code, assertion), entry in assertions.items():
+        row = entry["row"]
+        coverage = CoverageRow(
+            assertion=assertion, payer=str(row["payer"]), status=str(row["status"]),
+            status_label=_text(row["status_label"]) or str(row["status"]), prior_auth=_text(row["prior_auth"]),
+            line_of_business=_text(row["line_of_business"]), policy=_text(row["policy"]),
+            policy_title=_text(row["policy_title"]), policy_url=_text(row["policy_url"]),
+            effective_from=_text(row["effective_from"]), effective_through=_text(row["effective_through"]),
+            spans=tuple(sorted(entry["spans"], key=lambda s: (s.path, s.start, s.end))),
+        )
+        for page in by_notation.get(code, []):
+            page.coverage.append(coverage)
+
+    matrix = [
+        MatrixCell(code=str(row["code"]), payer=str(row["payer"]), line_of_business=_text(row["line_of_business"]),
+                   status=str(row["status"]), prior_auth=str(row["prior_auth"]), assertions=_int(row["assertions"]) or 0)
+        for row in run_query(store, "coverage-matrix").as_dicts()
+    ]
+    for cell in matrix:
+        for page in by_notation.get(cell.code, []):
+            page.matrix.append(cell)
+    for finding in report.findings:
+        for page in by_notation.get(finding.code or "", []):
+            page.gaps.append(finding)
+
+    for (code, _iri), document in documents.items():
+        document.spans.sort(key=lambda s: (s.start, -s.end))
+        for page in by_notation.get(code, []):
+            page.sources.append(document)
+    for page in pages.values():
+        page.facts.sort(key=lambda f: (f.facet, f.order if f.order is not None else -1,
+                                       f.span.path if f.span else "", f.span.start if f.span else -1, f.value, f.detail or ""))
+        page.coverage.sort(key=lambda c: (c.payer, c.line_of_business or "", c.policy or "", c.status,
+                                          c.spans[0].path if c.spans else "", c.spans[0].start if c.spans else -1))
+        page.sources.sort(key=lambda d: (not d.is_page, d.path, d.sha256))
+    codes = sorted(pages.values(), key=lambda p: (p.code, p.system or ""))
+    return SiteData(codes=codes, matrix=matrix, report=report)
