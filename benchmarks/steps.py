@@ -1,0 +1,106 @@
+"""One benchmark step per process, so each reports its own time and peak memory.
+
+    python -m benchmarks.steps STEP ARGS...   prints one JSON object on stdout
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _timed(function, *args):
+    start = time.perf_counter()
+    value = function(*args)
+    return time.perf_counter() - start, value
+
+
+def extract(folder: str, jobs: str) -> dict:
+    from codegraph.api import _read_all, collect_documents
+
+    paths = collect_documents([folder])
+    seconds, results = _timed(_read_all, paths, int(jobs), None)
+    return {"documents": len(results), "seconds": seconds, "documents_per_second": len(results) / seconds}
+
+
+def build(folder: str, target: str, jobs: str) -> dict:
+    from codegraph import OxigraphStore, build as build_graph, load_into_store, write_build
+
+    start = time.perf_counter()
+    result = build_graph([folder], jobs=int(jobs))
+    if target.endswith((".nq", ".nt", ".ttl", ".trig")):
+        write_build(result, target)
+    else:
+        store = OxigraphStore(target)
+        load_into_store(result, store)
+        store.close()
+    return {"documents": len(result.documents), "triples": result.triple_count(), "seconds": time.perf_counter() - start}
+
+
+def icd10cm(target: str) -> dict:
+    from codegraph import OxigraphStore
+    from codegraph.vocab.icd10cm import RELEASE_GRAPH, icd10cm_ntriples
+
+    generate, text = _timed(icd10cm_ntriples)
+    store = OxigraphStore(target)
+    load, _ = _timed(store.bulk_load_graph, RELEASE_GRAPH, text)
+    return {"triples": len(store.store), "generate_seconds": generate, "load_seconds": load, "seconds": generate + load}
+
+
+def validate(store_dir: str, engine: str, jobs: str) -> dict:
+    import hashlib
+
+    from codegraph import OxigraphStore
+    from codegraph.validate.engine import validate_store
+
+    store = OxigraphStore(store_dir)
+    seconds, report = _timed(lambda: validate_store(store, engine=engine, jobs=int(jobs)))
+    findings = sorted((f.severity, f.focus_node, f.path or "", f.shape, f.message) for f in report.findings)
+    # A digest (not hash(), which Python salts per process) so two steps' findings can be compared.
+    digest = hashlib.sha256(json.dumps(findings).encode("utf-8")).hexdigest()[:16]
+    return {"seconds": seconds, "findings": len(findings), "counts": report.counts(), "fingerprint": digest}
+
+
+def queries(source: str, kind: str, codes: str, repeat: str) -> dict:
+    from datetime import date
+
+    from codegraph import MemoryStore, OxigraphStore, check_coverage, run_named_query
+
+    from codegraph.query import load_catalog
+
+    load_catalog()  # parsed once per process; not part of a query's time
+    load, store = _timed(lambda: OxigraphStore(source) if kind == "oxigraph" else MemoryStore.from_file(source))
+    sample = codes.split(",")
+    payers = ["Aetna", "Cigna", "UnitedHealthcare", "Blue Cross Blue Shield", "Medicare"]
+    day = date(2025, 6, 1)
+    plans = {
+        "payers-for-code": lambda i: run_named_query(store, "payers-for-code", {"code": sample[i % len(sample)]}),
+        "coverage check": lambda i: check_coverage(store, sample[i % len(sample)], payers[i % len(payers)], on=day),
+        "coverage-matrix (one code)": lambda i: run_named_query(store, "coverage-matrix", {"code": sample[i % len(sample)]}),
+    }
+    figures = {}
+    for name, call in plans.items():
+        times = sorted(_timed(call, index)[0] for index in range(int(repeat)))
+        figures[name] = {"median_ms": statistics.median(times) * 1000, "p95_ms": times[max(0, int(len(times) * 0.95) - 1)] * 1000,
+                         "calls": len(times)}
+    whole, rows = _timed(run_named_query, store, "coverage-matrix", {})
+    figures["coverage-matrix (every code)"] = {"median_ms": whole * 1000, "p95_ms": whole * 1000, "calls": 1, "rows": len(rows.rows)}
+    return {"load_seconds": load, "queries": figures}
+
+
+def export(store_dir: str, fmt: str, target: str) -> dict:
+    from codegraph import OxigraphStore, write_atomically
+    from codegraph.api import export_source
+
+    start = time.perf_counter()
+    write_atomically(target, export_source(OxigraphStore(store_dir), fmt))
+    return {"seconds": time.perf_counter() - start, "bytes": Path(target).stat().st_size}
+
+
+STEPS = {"extract": extract, "build": build, "icd10cm": icd10cm, "validate": validate, "queries": queries, "export": export}
+
+if __name__ == "__main__":
+    print(json.dumps(STEPS[sys.argv[1]](*sys.argv[2:])))
