@@ -435,3 +435,20 @@ def test_html_escapes_what_it_shows(seed_report):
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;hi&lt;/b&gt;" in page and "&amp; leave" in page and "code &lt;i&gt;1001T&lt;/i&gt;" in page
     assert "<h3>a&lt;b</h3>" in page and page.count("<script>") == 1
+
+
+def test_html_report_allows_only_its_own_script(seed_report):
+    import base64
+    import hashlib
+    import re
+
+    from codegraph.validate.html import render_html
+
+    page = render_html(seed_report, index_href="index.html")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in policy
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert '<a href="index.html">' in page
+    assert '<a href="index.html">' not in render_html(seed_report)

@@ -45,7 +45,7 @@ def build_site(store: GraphStore, output: str | Path, *, report: ValidationRepor
             (assets / name).write_bytes(resources.files("codegraph.site").joinpath("assets", name).read_bytes())
         (folder / "index.html").write_text(renderer.index(), encoding="utf-8")
         (folder / "matrix.html").write_text(renderer.matrix(), encoding="utf-8")
-        (folder / "validation.html").write_text(render_html(report, title="codegraph validation report"), encoding="utf-8")
+        (folder / "validation.html").write_text(render_html(report, title="codegraph validation report", index_href="index.html"), encoding="utf-8")
         codes = folder / "codes"
         codes.mkdir()
         for page in data.codes:

@@ -7,6 +7,9 @@ Findings are grouped by code, then by facet (modifiers, payer policies, procedur
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from collections import Counter
 from html import escape
 from itertools import groupby
@@ -61,7 +64,17 @@ _SCRIPT = """
 """
 
 
-def render_html(report: ValidationReport, title: str = "codegraph validation report") -> str:
+def _digest(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+# Only this page's own style and script may run, and nothing is fetched: a finding's message or
+# value that slipped through escaping still could not run a script or call out.
+_CSP = f"default-src 'none'; style-src {_digest(_STYLE)}; script-src {_digest(_SCRIPT)}; img-src 'self' data:"
+
+
+def render_html(report: ValidationReport, title: str = "codegraph validation report", index_href: str | None = None) -> str:
+    """The report as one self-contained page; ``index_href`` adds a link back (the site's index)."""
     counts = report.counts()
     parts = [
         "<!DOCTYPE html>",
@@ -69,10 +82,12 @@ def render_html(report: ValidationReport, title: str = "codegraph validation rep
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         f"<title>{escape(title)}</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
+        *([f'<p><a href="{escape(index_href)}">&larr; all codes</a></p>'] if index_href else []),
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{"Conforms" if report.conforms else "Does not conform"}'
         + (f" &middot; as of {escape(report.as_of.isoformat())}" if report.as_of else "")
