@@ -129,6 +129,7 @@ def main() -> None:
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     print(f"figures: {out}")
+    print(f"work files (corpora, stores, exports; delete when done): {work}")
 
 
 if __name__ == "__main__":

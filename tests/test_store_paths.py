@@ -62,3 +62,15 @@ def test_validation_in_parts_gives_the_whole_run_findings(corpus_store, monkeypa
     in_parts = validate_store(corpus_store, jobs=2)
     assert in_parts.findings == whole.findings
     assert {(f.focus_node, f.path) for f in in_parts.findings} == {(f.focus_node, f.path) for f in whole.findings}
+
+
+def test_no_room_for_a_checkpoint_means_one_whole_run(corpus_store, monkeypatch):
+    whole = validate_store(corpus_store, jobs=1)
+    monkeypatch.setattr(partition, "DOCUMENTS_PER_PART", 10)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(partition.tempfile, "TemporaryDirectory", refuse)
+    assert partition.validate_parts(corpus_store.store, corpus_store.path, [], [], "fast", 2) is None
+    assert validate_store(corpus_store, jobs=2).findings == whole.findings

@@ -76,7 +76,11 @@ def validate_parts(store: ox.Store, path: Path, reference: list[Graph], extra: l
         return None
     owner = {graph: index for index, graphs in enumerate(parts) for graph in graphs}
     reference_nt = ValidationData(reference, extra).ntriples()
-    with tempfile.TemporaryDirectory(prefix=".codegraph-validate-", dir=path.parent) as scratch:
+    try:
+        scratch_dir = tempfile.TemporaryDirectory(prefix=".codegraph-validate-", dir=path.parent)
+    except OSError:  # no room for a checkpoint beside the store (read-only folder): check it whole
+        return None
+    with scratch_dir as scratch:
         checkpoint = Path(scratch) / "checkpoint"
         store.backup(str(checkpoint))
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
