@@ -161,6 +161,14 @@ def test_validate_through_the_endpoint_gives_the_same_findings(run_cli, graphs, 
         (f["focus_node"], f["path"]) for f in findings if f["severity"] == "warning"}
 
 
+def test_html_report_through_the_endpoint_and_jobs_on_a_store(run_cli, graphs, pushed, oxigraph_server):
+    code, page, _err = run_cli("validate", "--endpoint", oxigraph_server.query_url, "--format", "html")
+    assert code == 0 and "<title>codegraph validation: SPARQL endpoint</title>" in page
+    assert run_cli("validate", "--store", graphs.store_dir, "--jobs", "1", "--format", "json") == \
+        run_cli("validate", "--store", graphs.store_dir, "--format", "json")
+    assert run_cli("validate", "--store", graphs.store_dir, "--jobs", "0")[0] == 2
+
+
 def test_export_through_the_endpoint_is_byte_identical(run_cli, graphs, pushed, oxigraph_server, tmp_path):
     outputs = {}
     for source, args in {"endpoint": ("--endpoint", oxigraph_server.query_url), "store": ("--store", graphs.store_dir),

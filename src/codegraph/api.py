@@ -352,16 +352,18 @@ def write_graph(dataset: Dataset, path: str | Path) -> None:
     write_atomically(path, serialize(dataset, {"json-ld": "jsonld", "xml": "turtle"}.get(fmt, fmt)))
 
 
-def validate_graph(source: Dataset | Graph | GraphStore, engine: str = "fast", as_of: date | None = None) -> ValidationReport:
+def validate_graph(source: Dataset | Graph | GraphStore, engine: str = "fast", as_of: date | None = None,
+                   jobs: int | None = None) -> ValidationReport:
     """Check a graph (or a whole store) against the shapes in ``ontology/shapes``.
 
     ``engine``: "fast" (the default native engine, same answers as pySHACL), "pyshacl" or
     "shifty". ``as_of``: the date time-dependent shapes judge against (default today).
+    ``jobs``: cores for an embedded store of more than 1,000 pages, checked in parts (default all).
     """
     if isinstance(source, (Dataset, Graph)):
         return validate_dataset(source, engine=engine, as_of=as_of)
     if isinstance(source, OxigraphStore):
-        return validate_store(source, engine=engine, as_of=as_of)
+        return validate_store(source, engine=engine, as_of=as_of, jobs=jobs)
     return validate_dataset(source.to_dataset(), engine=engine, as_of=as_of)
 
 

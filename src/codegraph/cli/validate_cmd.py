@@ -38,10 +38,12 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
               help="Judge time-dependent shapes (a code past its sunset date) as of this day [default: today].")
 @click.option("--gaps", is_flag=True,
               help="Instead of the SHACL report: per code, the facets that are missing and whether the source declares them unavailable.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Cores for a --store of more than 1,000 pages, checked in parts [default: all].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
 @click.pass_context
 def validate(ctx: click.Context, graph: Path | None, store_dir: Path | None, fmt: str, fail_on: str, engine: str,
-             as_of: date | None, gaps: bool, output: Path | None) -> None:
+             as_of: date | None, gaps: bool, jobs: int | None, output: Path | None) -> None:
     """Check GRAPH (an RDF file) or --store against the shapes in ontology/shapes."""
     from ..api import validate_graph
 
@@ -55,11 +57,12 @@ def validate(ctx: click.Context, graph: Path | None, store_dir: Path | None, fmt
         _emit(render_gaps_json(found) if fmt == "json" else render_gaps_text(found), output, f"{len(found)} missing facet(s)")
         ctx.exit(EXIT_OK)
 
-    report = validate_graph(source, engine=engine, as_of=as_of)
+    report = validate_graph(source, engine=engine, as_of=as_of, jobs=jobs)
     if fmt == "html":
         from ..validate.html import render_html
 
-        title = f"codegraph validation: {(graph or store_dir).name}"
+        where = graph or store_dir
+        title = f"codegraph validation: {where.name if where is not None else 'SPARQL endpoint'}"
         text = render_html(report, title=title)
     else:
         text = {"text": report.render_text, "json": report.render_json, "turtle": report.render_turtle}[fmt]()
