@@ -15,26 +15,18 @@ import math
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from .child import run_child
 from .generate_corpus import generate
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def step(*args: str) -> dict:
-    """Run one step in a child process; add its peak resident memory (MB)."""
-    process = subprocess.Popen([sys.executable, "-m", "benchmarks.steps", *args], stdout=subprocess.PIPE, text=True)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    output = process.stdout.read() if process.stdout else ""
-    if status != 0:
-        raise RuntimeError(f"benchmark step {args} failed with status {status}")
-    figures = json.loads(output)
-    figures["peak_mb"] = usage.ru_maxrss / 1024
-    return figures
+    """One step of ``benchmarks/steps.py`` in its own process, with its peak memory."""
+    return run_child("benchmarks.steps", *args)
 
 
 def exponent(small: float, large: float, ratio: float) -> float:

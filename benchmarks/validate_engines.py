@@ -26,11 +26,11 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .child import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
@@ -214,15 +214,7 @@ def run_engine(path: str, engine: str) -> dict:
 
 def measure(path: Path, engine: str) -> dict:
     """Run one engine on one file in a child process; add its peak resident memory."""
-    process = subprocess.Popen([sys.executable, "-m", "benchmarks.validate_engines", "--child", str(path), engine],
-                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    output = process.stdout.read() if process.stdout else ""
-    if status != 0:
-        raise RuntimeError(f"{engine} on {path} failed with status {status}")
-    figures = json.loads(output)
-    figures["peak_mb"] = usage.ru_maxrss / 1024
-    return figures
+    return run_child("benchmarks.validate_engines", "--child", str(path), engine, cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> None:

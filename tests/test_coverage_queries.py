@@ -21,6 +21,7 @@ from codegraph import (
     MemoryStore,
     OxigraphStore,
     QueryError,
+    add_import,
     build,
     import_mcd,
     import_payer_policy,
@@ -48,10 +49,7 @@ def build_coverage_fixture(store_dir: Path):
     assert all(not batch.errors for batch in batches)
     dataset = result.dataset
     for batch in batches:
-        for name, graph in [*batch.graphs.items(), *batch.shared.items()]:
-            target = dataset.graph(name)
-            for triple in graph:
-                target.add(triple)
+        add_import(dataset, batch)
     oxigraph = OxigraphStore(store_dir)
     load_into_store(result, oxigraph)
     for batch in batches:

@@ -20,7 +20,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from codegraph import EndpointError, MemoryStore, OxigraphStore, build, import_mcd, import_payer_policy, load_import_into_store, load_into_store, run_named_query
+from codegraph import EndpointError, add_import, MemoryStore, OxigraphStore, build, import_mcd, import_payer_policy, load_import_into_store, load_into_store, run_named_query
 from codegraph.api import serialize, write_graph
 from codegraph.query import get_query, load_catalog
 from codegraph.rdf.iris import PAYERS_GRAPH, document_graph_iri
@@ -67,10 +67,7 @@ class Graphs:
                        import_mcd("tests/fixtures/mcd")]
         dataset = result.dataset
         for batch in batches:
-            for name, graph in [*batch.graphs.items(), *batch.shared.items()]:
-                target = dataset.graph(name)
-                for triple in graph:
-                    target.add(triple)
+            add_import(dataset, batch)
         self.memory = MemoryStore(dataset)
         self.embedded = OxigraphStore(folder / "embedded")  # held open here, for the in-process comparisons
         self.store_dir = folder / "store"  # the same, closed again: a store opens in one place at a time, and the CLI opens this one

@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from codegraph import import_dataset, import_mcd, import_payer_policy, load_import_into_store, validate_graph
+from codegraph import add_import, import_dataset, import_mcd, import_payer_policy, load_import_into_store, validate_graph
 from codegraph.imports.table import read_table
 from codegraph.rdf import iris
 from codegraph.rdf.namespaces import CG, SCHEMA
@@ -145,11 +145,7 @@ def test_the_same_bytes_give_the_same_graph(policy_batch, tmp_path):
 
 
 def test_an_import_conforms_to_the_shapes(policy_batch, mcd_batch):
-    dataset = import_dataset(policy_batch)
-    for name, graph in [*mcd_batch.graphs.items(), *mcd_batch.shared.items()]:
-        target = dataset.graph(name)
-        for triple in graph:
-            target.add(triple)
+    dataset = add_import(import_dataset(policy_batch), mcd_batch)
     report = validate_graph(dataset)
     assert report.counts()["violation"] == 0, report.render_text()
 

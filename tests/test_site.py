@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from rdflib import URIRef
 
-from codegraph import MemoryStore, OxigraphStore, build, build_site, import_mcd, import_payer_policy, load_into_store
+from codegraph import MemoryStore, add_import, OxigraphStore, build, build_site, import_mcd, import_payer_policy, load_into_store
 from codegraph.rdf.namespaces import CG
 from codegraph.site import SiteOutputError
 from codegraph.site.data import Span
@@ -65,10 +65,7 @@ def corpus_dataset():
                    import_mcd("tests/fixtures/mcd")]
     dataset = result.dataset
     for batch in batches:
-        for name, graph in [*batch.graphs.items(), *batch.shared.items()]:
-            target = dataset.graph(name)
-            for triple in graph:
-                target.add(triple)
+        add_import(dataset, batch)
     return result, dataset
 
 

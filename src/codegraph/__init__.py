@@ -18,6 +18,7 @@ _EXPORTS = {
         "QueryRows",
         "RemoteStore",
         "__version__",
+        "add_import",
         "build",
         "build_site",
         "check_coverage",

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
 
+from .coverage import check_coverage  # re-exported: part of the public API
 from .errors import DocumentError, GraphInputError
 from .extract import extract
 from .model import DocumentFacts
@@ -31,7 +32,6 @@ from .validate.engine import validate_store
 from .vocab import available_schemes, scheme_graph
 
 if TYPE_CHECKING:  # imported where used, so 'codegraph build' does not pay for them
-    from .coverage import CoverageAnswer
     from .imports import ImportBatch
     from .site import SiteSummary
 
@@ -395,13 +395,23 @@ def import_mcd(folder: str | Path) -> ImportBatch:
 def import_dataset(batch: ImportBatch, include_reference: bool = True) -> Dataset:
     """An import's graphs as a dataset (with the ontology and code sets unless told not to)."""
     dataset = bind_prefixes(Dataset(default_union=True))
-    reference = reference_graphs() if include_reference else {}
-    for graphs in (batch.graphs, batch.shared, reference):
-        for name, graph in graphs.items():
-            target = dataset.graph(name)
-            for triple in graph:
-                target.add(triple)
+    _add_graphs(dataset, reference_graphs() if include_reference else {})
+    return add_import(dataset, batch)
+
+
+def add_import(dataset: Dataset, batch: ImportBatch) -> Dataset:
+    """Add an import's graphs (its own and the shared ones) to ``dataset``, next to what a build
+    put there; returns ``dataset``."""
+    _add_graphs(dataset, batch.graphs)
+    _add_graphs(dataset, batch.shared)
     return dataset
+
+
+def _add_graphs(dataset: Dataset, graphs: Mapping[URIRef, Graph]) -> None:
+    for name, graph in graphs.items():
+        target = dataset.graph(name)
+        for triple in graph:
+            target.add(triple)
 
 
 def load_import_into_store(batch: ImportBatch, store: GraphStore, include_reference: bool = True) -> None:
@@ -413,27 +423,6 @@ def load_import_into_store(batch: ImportBatch, store: GraphStore, include_refere
         store.replace_graph(name, graph)
     for name, graph in batch.shared.items():
         store.add_triples(name, graph)
-
-
-def check_coverage(
-    source: GraphStore,
-    code: str,
-    payer: str,
-    *,
-    on: date | None = None,
-    diagnosis: str | None = None,
-    place_of_service: str | None = None,
-    line_of_business: str | None = None,
-) -> CoverageAnswer:
-    """Is ``code`` covered by ``payer`` (for this diagnosis, place of service and date)?
-
-    The answer is covered, not-covered, conditional, conflict or unknown, with prior authorization,
-    the assertions used and those set aside, each with its source file or document and line.
-    """
-    from .coverage import check_coverage as check
-
-    return check(source, code, payer, on=on, diagnosis=diagnosis, place_of_service=place_of_service,
-                 line_of_business=line_of_business)
 
 
 def code_neighbourhood(source: GraphStore, code: str) -> Dataset:
@@ -495,6 +484,7 @@ __all__ = [
     "collect_documents",
     "document_graph",
     "extract_document",
+    "add_import",
     "import_dataset",
     "import_mcd",
     "import_payer_policy",
