@@ -54,7 +54,7 @@ def validate(store_dir: str, engine: str, jobs: str) -> dict:
     import hashlib
 
     from codegraph import OxigraphStore
-    from codegraph.validate.engine import validate_store
+    from codegraph.validate.check import validate_store
 
     store = OxigraphStore(store_dir)
     seconds, report = _timed(lambda: validate_store(store, engine=engine, jobs=int(jobs)))

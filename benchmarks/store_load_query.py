@@ -28,7 +28,8 @@ from rdflib import Dataset
 
 from codegraph import MemoryStore, OxigraphStore, build, run_named_query
 from codegraph.api import reference_graphs
-from codegraph.rdf.mapper import bind_prefixes, nt_term
+from codegraph.rdf.namespaces import bind_prefixes
+from codegraph.rdf.terms import nt_term
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "documents" / "cpt-1001T-overview.txt"
 

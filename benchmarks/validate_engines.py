@@ -67,7 +67,7 @@ def _seed_document() -> tuple[str, str]:
 
 def _reference_ntriples() -> str:
     from codegraph import reference_graphs
-    from codegraph.rdf.mapper import nt_term
+    from codegraph.rdf.terms import nt_term
 
     return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for graph in reference_graphs().values() for s, p, o in graph)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from codegraph import OxigraphStore, build, load_into_store, serialize
-from codegraph.rdf.iris import document_graph_iri
+from codegraph import OxigraphStore, build, export_graph, load_into_store, serialize
+from codegraph.rdf.iris import SOURCES_GRAPH, document_graph_iri
 from conftest import SEED
 
 FORMATS = Path(__file__).parent / "data" / "formats"
@@ -59,7 +59,7 @@ def test_two_different_pages_for_one_code_are_both_kept(tmp_path):
     (folder / "b.txt").write_text(SEED.read_text(encoding="utf-8").replace("Cigna Health", "Cigna Healthcare"), encoding="utf-8")
     result = build([folder])
     assert [d.code.code for d in result.documents] == ["1001T", "1001T"]
-    graphs = {document_graph_iri(d.source.sha256) for d in result.documents}
+    graphs = {document_graph_iri(d.source.identity) for d in result.documents}
     assert len(graphs) == 2
 
 
@@ -68,25 +68,21 @@ def test_rebuilding_one_document_replaces_exactly_its_graph(tmp_path):
     store = OxigraphStore(tmp_path / "store")
     first = build([folder])
     load_into_store(first, store)
-    before = {g: len(list(store.store.quads_for_pattern(None, None, None, _node(g)))) for g in store.graph_names()}
+    before = {g: sorted(store.triples(g)) for g in store.graph_names()}
     page = folder / "page-1.txt"
-    old_graph = document_graph_iri(next(d for d in first.documents if d.source.path == str(page)).source.sha256)
+    graph = document_graph_iri("page-1.txt")  # the source key: the path in the folder
+    assert graph in before
     page.write_text(page.read_text(encoding="utf-8").replace("Medicare.", "Medicare and Medicaid."), encoding="utf-8")
-    second = build([page], include_reference=False)
-    new_graph = document_graph_iri(second.documents[0].source.sha256)
-    store.store.update(f"DROP GRAPH {old_graph.n3()}")  # the page's old version goes; nothing else is touched
-    load_into_store(second, store)
-    after = {g: len(list(store.store.quads_for_pattern(None, None, None, _node(g)))) for g in store.graph_names()}
-    assert set(after) == (set(before) - {old_graph}) | {new_graph}
-    assert all(after[g] == before[g] for g in before if g != old_graph)
-    again = build([folder])
-    assert serialize(again.dataset, "nquads") == serialize(build([folder]).dataset, "nquads")
-
-
-def _node(graph: URIRef):
-    import pyoxigraph
-
-    return pyoxigraph.NamedNode(str(graph))
+    report = load_into_store(build([folder]), store)
+    assert (report.replaced, report.new, report.absent) == (["page-1.txt"], [], [])
+    assert sorted(report.unchanged) == ["cpt-20610.html", "page-0.txt"]
+    after = {g: sorted(store.triples(g)) for g in store.graph_names()}
+    changed = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
+    # Only the page's graph and the registry's entry for it change.
+    assert changed == {graph, SOURCES_GRAPH}
+    fresh = OxigraphStore(tmp_path / "fresh")
+    load_into_store(build([folder]), fresh)
+    assert export_graph(store, "nquads") == export_graph(fresh, "nquads")
 
 
 def test_nquads_fast_path_equals_the_rdflib_serialisation(tmp_path):

@@ -17,11 +17,14 @@ def test_build_prints_summary_and_writes_graph(run_cli, tmp_path, seed_copy):
     assert code == 0
     assert "documents: 1 built, 0 failed, 0 duplicate" in out
     assert "codes:     CPT 1001T" in out
-    assert "gaps:      9 warning(s), 0 violation(s), 1 info" in out
-    triples = int(next(line for line in out.splitlines() if line.startswith("triples:")).split()[1])
+    assert "gaps:      0 violation(s), 9 warning(s), 1 info in the store" in out
+    written = next(line for line in out.splitlines() if line.startswith("written:"))
+    stored = next(line for line in out.splitlines() if line.startswith("store:"))
     dataset = Dataset()
     dataset.parse(output, format="trig")
-    assert sum(1 for _ in dataset.quads((None, None, None, None))) == triples
+    quads = sum(1 for _ in dataset.quads((None, None, None, None)))
+    assert f"({quads} quads)" in written  # the figures printed are the quads written
+    assert f"({quads} quads; sources: 1 new, 0 replaced, 0 unchanged)" in stored
 
 
 def test_extract_json_is_the_contract(run_cli):
@@ -44,8 +47,8 @@ def test_export_round_trips_and_is_byte_stable(run_cli, tmp_path, seed_copy, fmt
     graph = tmp_path / "graph.trig"
     assert run_cli("build", seed_copy.parent, "-o", graph, "--no-validate")[0] == 0
     first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
-    assert run_cli("export", graph, "--format", fmt, "-o", first)[0] == 0
-    assert run_cli("export", graph, "--format", fmt, "-o", second)[0] == 0
+    assert run_cli("export", "--data", graph, "--format", fmt, "-o", first)[0] == 0
+    assert run_cli("export", "--data", graph, "--format", fmt, "-o", second)[0] == 0
     if fmt in ("turtle", "nt", "nquads"):
         assert first.read_bytes() == second.read_bytes()
     original = Dataset()
@@ -85,10 +88,11 @@ def test_mixed_folder_builds_the_good_and_reports_the_bad(run_cli, tmp_path, see
 def test_usage_errors_are_exit_2(run_cli, tmp_path):
     assert run_cli("build", SEED)[0] == 2  # no -o and no --store
     code, _out, err = run_cli("query", "run", "payers-for-code", "--param", "code=1001T", "--store", tmp_path / "nope")
-    assert code == 2 and "no store there" in err
-    code, _out, err = run_cli("validate", tmp_path / "missing.ttl")
+    assert code == 2 and "no codegraph store there" in err
+    assert not (tmp_path / "nope").exists()  # a mistyped path is not made into an empty store
+    code, _out, err = run_cli("validate", "--data", tmp_path / "missing.ttl")
     assert code == 2 and "no such file" in err
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n", encoding="utf-8")
-    code, _out, err = run_cli("validate", broken)
+    code, _out, err = run_cli("validate", "--data", broken)
     assert code == 2 and "broken.ttl: not valid turtle" in err

@@ -25,8 +25,10 @@ from codegraph.api import serialize, write_graph
 from codegraph.query import get_query, load_catalog
 from codegraph.rdf.iris import PAYERS_GRAPH, document_graph_iri
 from codegraph.rdf.namespaces import ID
-from codegraph.store.push import ntriples_chunks, push, staging_graph_iri, stage_and_swap
-from codegraph.store.remote import Endpoint, RemoteStore
+from codegraph.rdf.iris import staging_graph_iri
+from codegraph.store import remote as remote_module
+from codegraph.store.push import push
+from codegraph.store.remote import Endpoint, RemoteStore, ntriples_chunks, stage_and_swap
 from servers import (  # noqa: F401 - fixtures
     RecordingServer,
     codegraph_command,
@@ -81,7 +83,7 @@ class Graphs:
         gc.collect()
         self.file = folder / "graph.nq"
         write_graph(dataset, self.file)
-        self.document_graph = document_graph_iri(result.documents[0].source.sha256)
+        self.document_graph = document_graph_iri(result.documents[0].source.identity)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +162,7 @@ def test_validate_through_the_endpoint_gives_the_same_findings(run_cli, graphs, 
 
 def test_html_report_through_the_endpoint_and_jobs_on_a_store(run_cli, graphs, pushed, oxigraph_server):
     code, page, _err = run_cli("validate", "--endpoint", oxigraph_server.query_url, "--format", "html")
-    assert code == 0 and "<title>codegraph validation: SPARQL endpoint</title>" in page
+    assert code == 0 and f"<title>codegraph validation: the endpoint {oxigraph_server.query_url}</title>" in page
     assert run_cli("validate", "--store", graphs.store_dir, "--jobs", "1", "--format", "json") == \
         run_cli("validate", "--store", graphs.store_dir, "--format", "json")
     assert run_cli("validate", "--store", graphs.store_dir, "--jobs", "0")[0] == 2
@@ -169,7 +171,7 @@ def test_html_report_through_the_endpoint_and_jobs_on_a_store(run_cli, graphs, p
 def test_export_through_the_endpoint_is_byte_identical(run_cli, graphs, pushed, oxigraph_server, tmp_path):
     outputs = {}
     for source, args in {"endpoint": ("--endpoint", oxigraph_server.query_url), "store": ("--store", graphs.store_dir),
-                         "file": (graphs.file,)}.items():
+                         "file": ("--data", graphs.file)}.items():
         outputs[source] = tmp_path / f"{source}.nq"
         result = run_cli("export", *args, "--format", "nquads", "-o", outputs[source])
         assert result[0] == 0, result[2]
@@ -222,7 +224,7 @@ def _synthetic(name: str, count: int, version: str) -> list[tuple]:
 
 
 def _server_triples(remote: RemoteStore, name: URIRef) -> set[tuple]:
-    return set(remote.gsp_get(name))
+    return set(remote.client.gsp_get(name))
 
 
 def test_push_cli_sends_one_named_graph(run_cli, graphs, own_oxigraph_server):
@@ -240,10 +242,23 @@ def test_push_replaces_the_graphs_it_sends_and_leaves_the_others(own_oxigraph_se
     first, second = ID["graph/document/test-first"], ID["graph/document/test-second"]
     remote = own_oxigraph_server.remote()
     push(_store_with({first: _synthetic("a", 30, "v1"), second: _synthetic("b", 20, "v1")}), remote, chunk_triples=7)
-    push(_store_with({first: _synthetic("a", 10, "v2")}), remote, chunk_triples=7)
+    push(_store_with({first: _synthetic("a", 10, "v2")}), remote, graphs=[first], chunk_triples=7)
     assert _server_triples(remote, first) == set(_synthetic("a", 10, "v2"))
     assert _server_triples(remote, second) == set(_synthetic("b", 20, "v1"))
     assert remote.graph_names() == [first, second]  # no staging graph is left behind
+
+
+def test_pushing_a_whole_store_mirrors_it_and_leaves_foreign_graphs_alone(own_oxigraph_server):
+    first, second = ID["graph/document/test-first"], ID["graph/document/test-second"]
+    foreign = URIRef("https://example.org/someone-elses-graph")
+    remote = own_oxigraph_server.remote()
+    remote.client.gsp_put(foreign, b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    push(_store_with({first: _synthetic("a", 30, "v1"), second: _synthetic("b", 20, "v1")}), remote)
+    report = push(_store_with({first: _synthetic("a", 10, "v2")}), remote)
+    assert report.dropped == [second]
+    assert remote.graph_names() == [first]
+    assert _server_triples(remote, first) == set(_synthetic("a", 10, "v2"))
+    assert len(remote.client.gsp_get(foreign)) == 1  # not codegraph's: never touched
 
 
 def test_server_killed_in_the_middle_of_a_push_keeps_the_previous_graph(own_oxigraph_server):
@@ -260,7 +275,7 @@ def test_server_killed_in_the_middle_of_a_push_keeps_the_previous_graph(own_oxig
             own_oxigraph_server.kill()
 
     with pytest.raises(EndpointError) as failure:
-        stage_and_swap(remote, target, _synthetic("fault", 5000, "v2"), chunk_triples=500, on_chunk=kill_after_first_chunk)
+        stage_and_swap(remote.client, target, _synthetic("fault", 5000, "v2"), chunk_triples=500, on_chunk=kill_after_first_chunk)
     assert sent == [1]
     message = str(failure.value)
     assert "connection refused" in message and f"<{target}> keeps its previous version" in message
@@ -269,7 +284,7 @@ def test_server_killed_in_the_middle_of_a_push_keeps_the_previous_graph(own_oxig
     assert _server_triples(restarted, target) == set(previous)
     assert restarted.graph_triple_count(staging_graph_iri(target)) == 500  # the upload did stop part-way
     assert restarted.graph_names() == [target]  # and the staging graph is not part of the store
-    stage_and_swap(restarted, target, _synthetic("fault", 5000, "v2"), chunk_triples=500)  # the next push cleans up
+    stage_and_swap(restarted.client, target, _synthetic("fault", 5000, "v2"), chunk_triples=500)  # the next push cleans up
     assert restarted.graph_triple_count(target) == 5000
     assert restarted.graph_triple_count(staging_graph_iri(target)) == 0
 
@@ -279,11 +294,11 @@ def test_a_wrong_staged_count_drops_the_staging_graph_and_keeps_the_previous(own
     previous = _synthetic("count", 40, "v1")
     remote = own_oxigraph_server.remote()
     push(_store_with({target: previous}), remote)
-    real_count = RemoteStore.graph_triple_count
-    monkeypatch.setattr(RemoteStore, "graph_triple_count",
-                        lambda self, name: real_count(self, name) - (1 if name == staging_graph_iri(target) else 0))
+    real_count = remote_module._graph_triple_count
+    monkeypatch.setattr(remote_module, "_graph_triple_count",
+                        lambda client, name: real_count(client, name) - (1 if name == staging_graph_iri(target) else 0))
     with pytest.raises(EndpointError, match=r"holds 79 triples after the upload, but 80 were sent"):
-        stage_and_swap(remote, target, _synthetic("count", 80, "v2"), chunk_triples=25)
+        stage_and_swap(remote.client, target, _synthetic("count", 80, "v2"), chunk_triples=25)
     monkeypatch.undo()
     assert _server_triples(remote, target) == set(previous)
     assert remote.graph_triple_count(staging_graph_iri(target)) == 0
@@ -301,7 +316,7 @@ def test_blank_nodes_survive_a_chunked_push(own_oxigraph_server):
     assert any(chunk.count(b"\n") > 3 for chunk in chunks)  # the 25-triple list went whole
     remote = own_oxigraph_server.remote()
     remote.replace_graph(name, graph)
-    assert isomorphic(remote.gsp_get(name), graph)
+    assert isomorphic(remote.client.gsp_get(name), graph)
 
 
 # -- errors, auth, retries -----------------------------------------------------------------
@@ -347,8 +362,8 @@ def test_endpoint_urls_follow_the_server_layout():
 def test_bearer_token_from_the_environment(recording_server: RecordingServer, monkeypatch):
     monkeypatch.setenv("CODEGRAPH_ENDPOINT_TOKEN", "s3cret-token")
     remote = RemoteStore.at(recording_server.query_url)
-    assert remote.select_raw("SELECT (1 AS ?n) WHERE {}").rows == [(Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),)]
-    remote.gsp_put(ID["graph/x"], b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    assert remote.client.select_raw("SELECT (1 AS ?n) WHERE {}").rows == [(Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),)]
+    remote.client.gsp_put(ID["graph/x"], b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
     assert [r.headers.get("Authorization") for r in recording_server.requests] == ["Bearer s3cret-token"] * 2
     put = recording_server.requests[1]
     assert put.method == "PUT" and put.path == "/store?graph=https%3A%2F%2Fw3id.org%2Fcodegraph%2Fid%2Fgraph%2Fx"
@@ -401,7 +416,7 @@ def test_an_upload_that_may_have_arrived_is_not_repeated(recording_server: Recor
     recording_server.statuses = [502]  # a proxy lost the answer: the server may have added the triples
     remote = RemoteStore(Endpoint.from_urls(recording_server.query_url), sleep=lambda _s: None)
     with pytest.raises(EndpointError, match="HTTP 502"):
-        remote.gsp_post(ID["graph/x"], b"<https://example.org/s> <https://example.org/p> _:b .\n")
+        remote.client.gsp_post(ID["graph/x"], b"<https://example.org/s> <https://example.org/p> _:b .\n")
     assert len(recording_server.requests) == 1
 
 
@@ -470,7 +485,7 @@ def test_virtuoso_push_failure_keeps_the_previous_graph(virtuoso_server, monkeyp
     assert _server_triples(remote, target) == set(previous)
     monkeypatch.setattr(RemoteStore, "graph_triple_count", lambda self, name: 0)
     with pytest.raises(EndpointError, match="was not changed"):
-        stage_and_swap(remote, target, _synthetic("virtuoso", 60, "v2"), chunk_triples=8)
+        stage_and_swap(remote.client, target, _synthetic("virtuoso", 60, "v2"), chunk_triples=8)
     monkeypatch.undo()
     assert _server_triples(remote, target) == set(previous)
     assert remote.graph_triple_count(staging_graph_iri(target)) == 0

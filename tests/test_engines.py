@@ -80,6 +80,6 @@ def test_engine_names():
 
 
 def test_the_cli_offers_the_same_engines():
-    from codegraph.cli import validate_cmd
+    from codegraph.choices import ENGINES
 
-    assert tuple(validate_cmd._ENGINES) == ENGINE_NAMES
+    assert ENGINES == ENGINE_NAMES

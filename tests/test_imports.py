@@ -70,9 +70,9 @@ def assertion_at(graph, line: int) -> URIRef:
 def test_every_row_becomes_an_assertion_citing_its_file_and_row(policy_batch, policy_graph):
     assert (policy_batch.rows_read, policy_batch.assertions, policy_batch.errors) == (13, 13, [])
     (graph_name,) = policy_batch.graphs
-    assert graph_name == iris.import_graph_iri(sha256(POLICIES))
+    assert graph_name == iris.import_graph_iri(Path(POLICIES).name)  # the source key: the table's file name
     text = (ROOT / POLICIES).read_text(encoding="utf-8")
-    document = iris.document_iri(sha256(POLICIES))
+    document = iris.document_iri(Path(POLICIES).name)
     assert (document, CG.sha256, Literal(sha256(POLICIES))) in policy_graph
     assert (document, CG.sourcePath, Literal(POLICIES)) in policy_graph
     assertions = set(policy_graph.subjects(RDF.type, CG.CoverageAssertion))
@@ -133,15 +133,20 @@ def test_policy_documents_and_their_revisions(policy_graph):
     assert policy_graph.value(evidence, CG.line) == Literal(10)
 
 
-def test_the_same_bytes_give_the_same_graph(policy_batch, tmp_path):
-    copy = tmp_path / "renamed.csv"
+def test_the_same_source_gives_the_same_graph(policy_batch, tmp_path):
+    copy = tmp_path / "elsewhere" / Path(POLICIES).name  # the same table read from another folder
+    copy.parent.mkdir()
     shutil.copy(ROOT / POLICIES, copy)
     again = import_payer_policy([copy])
     assert list(again.graphs) == list(policy_batch.graphs)
     (first,), (second,) = policy_batch.graphs.values(), again.graphs.values()
     assert len(first) == len(second)
     # Only the path the file was read from differs.
-    assert {(s, p) for s, p, o in first ^ second} == {(iris.document_iri(sha256(POLICIES)), CG.sourcePath)}
+    assert {(s, p) for s, p, o in first ^ second} == {(iris.document_iri(Path(POLICIES).name), CG.sourcePath)}
+    renamed = tmp_path / "renamed.csv"
+    shutil.copy(ROOT / POLICIES, renamed)
+    assert list(import_payer_policy([renamed]).graphs) == [iris.import_graph_iri("renamed.csv")]
+    assert list(import_payer_policy([renamed], source_id=Path(POLICIES).name).graphs) == list(policy_batch.graphs)
 
 
 def test_an_import_conforms_to_the_shapes(policy_batch, mcd_batch):
@@ -215,14 +220,14 @@ def test_a_bad_header_stops_that_file_only(tmp_path, header, column, reason):
 def test_the_reader_keeps_offsets_through_crlf_bom_and_windows_1252(tmp_path):
     table = tmp_path / "t.csv"
     table.write_bytes(b"\xef\xbb\xbfa,b\r\n1,\"x\r\ny\"\r\n\r\n2,caf\xc3\xa9\r\n")
-    read = read_table(table, "t", ("a", "b"))
+    read = read_table(table, "t", ("a", "b"), "t.csv")
     assert [(row.line, row.values, row.evidence.quote) for row in read.rows] == [
         (2, {"a": "1", "b": "x\r\ny"}, '1,"x\r\ny"'),
         (5, {"a": "2", "b": "café"}, "2,café"),
     ]
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes(b"a,b\n1,Caf\xe9 \x96 bar\n")  # Windows-1252: é and an en dash
-    assert read_table(legacy, "t", ("a", "b")).rows[0].values["b"] == "Café \u2013 bar"
+    assert read_table(legacy, "t", ("a", "b"), "legacy.csv").rows[0].values["b"] == "Café \u2013 bar"
 
 
 # ---------------------------------------------------------------- MCD article export
@@ -234,7 +239,7 @@ def test_mcd_articles_become_medicare_assertions(mcd_batch, mcd_graph):
     found = {}
     for node in mcd_graph.subjects(RDF.type, CG.CoverageAssertion):
         evidence = mcd_graph.value(node, CG.evidence)
-        assert mcd_graph.value(evidence, CG.inDocument) == iris.document_iri(sha256(hcpc))
+        assert mcd_graph.value(evidence, CG.inDocument) == iris.document_iri("cms-mcd-current-articles/article_x_hcpc_code.csv")
         line = mcd_graph.value(evidence, CG.line).toPython()
         assert str(mcd_graph.value(evidence, CG.quote)) == lines(hcpc)[line - 1]
         assert mcd_graph.value(node, CG.payer) == iris.payer_iri("Medicare")
@@ -341,7 +346,7 @@ def test_cli_import_writes_the_good_rows_and_exits_2_on_bad_ones(run_cli, tmp_pa
     dataset = Dataset(default_union=True)
     dataset.parse(output, format="trig")
     assert len(set(dataset.subjects(RDF.type, CG.CoverageAssertion))) == 15
-    assert (iris.import_graph_iri(sha256(BAD_ROWS)) in {g.identifier for g in dataset.graphs()})
+    assert (iris.import_graph_iri(Path(BAD_ROWS).name) in {g.identifier for g in dataset.graphs()})
     import json
 
     assert json.loads(report.read_text())["failed_rows"] == 9

@@ -1,6 +1,6 @@
-"""The embedded store's own fast paths give what the general paths give: export from its bulk
-dump (the same bytes as serialising an rdflib copy), validation without an rdflib copy, and
-validation in parts on several cores (the same findings as one whole run)."""
+"""Every path to the same answer gives the same answer: an export of the embedded store is the
+same bytes as one of an rdflib copy, validation of the store equals validation of the copy, and
+validation in parts on several cores gives the findings of one whole run."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from codegraph import OxigraphStore, build, load_into_store, serialize
-from codegraph.api import export_source
+from codegraph import OxigraphStore, build, export_graph, load_into_store, serialize
 from codegraph.validate import partition
-from codegraph.validate.engine import validate_dataset, validate_store
+from codegraph.validate.check import validate_dataset, validate_store
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -27,19 +26,19 @@ def corpus_store(tmp_path_factory) -> OxigraphStore:
 
 @pytest.mark.parametrize("fmt", ["nquads", "nt"])
 def test_line_formats_are_byte_identical(corpus_store, fmt):
-    fast = export_source(corpus_store, fmt)
+    fast = export_graph(corpus_store, fmt)
     assert fast == serialize(corpus_store.to_dataset(), fmt)
     assert fast.count(b"\n") > 10_000
 
 
 def test_turtle_export_is_the_union_of_the_graphs(corpus_store):
-    exported = Graph().parse(data=export_source(corpus_store, "turtle"), format="turtle")
+    exported = Graph().parse(data=export_graph(corpus_store, "turtle"), format="turtle")
     union = Graph()
     for s, p, o, _g in corpus_store.to_dataset().quads((None, None, None, None)):
         union.add((s, p, o))
     assert len(exported) == len(union) > 10_000
     assert isomorphic(exported, union)
-    assert export_source(corpus_store, "turtle") == export_source(corpus_store, "turtle")
+    assert export_graph(corpus_store, "turtle") == export_graph(corpus_store, "turtle")
 
 
 def test_store_validation_matches_dataset_validation(corpus_store):
@@ -55,7 +54,7 @@ def test_store_validation_matches_dataset_validation(corpus_store):
 def test_validation_in_parts_gives_the_whole_run_findings(corpus_store, monkeypatch):
     whole = validate_store(corpus_store, jobs=1)
     monkeypatch.setattr(partition, "DOCUMENTS_PER_PART", 10)
-    parts, shared = partition.plan_parts(corpus_store.store, 2)
+    parts, shared = partition.plan_parts(corpus_store, 2)
     assert len(parts) >= 5 and all(parts) and shared
     owned = [graph for part in parts for graph in part]
     assert len(owned) == len(set(owned))  # each code's graphs in one part only
@@ -71,6 +70,7 @@ def test_no_room_for_a_checkpoint_means_one_whole_run(corpus_store, monkeypatch)
     def refuse(*args, **kwargs):
         raise PermissionError("read-only folder")
 
-    monkeypatch.setattr(partition.tempfile, "TemporaryDirectory", refuse)
-    assert partition.validate_parts(corpus_store.store, corpus_store.path, [], [], "fast", 2) is None
+    monkeypatch.setattr("codegraph.store.oxigraph.tempfile.mkdtemp", refuse)
+    assert corpus_store.checkpoint() is None
+    assert partition.validate_parts(corpus_store, [], [], "fast", 2) is None
     assert validate_store(corpus_store, jobs=2).findings == whole.findings

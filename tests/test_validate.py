@@ -11,13 +11,23 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 
 from codegraph import validate_graph
-from codegraph.rdf import CG, CGV
+from codegraph.rdf import CG, CGV, iris
 from codegraph.validate import ontology_graph, shapes_graph
 from codegraph.validate.shapes import node_shapes
 from conftest import CPT_1001T
 
 CGSH = "https://w3id.org/codegraph/shapes#"
-DOC = "https://w3id.org/codegraph/id/document/8fad3c43986e5915"
+DOC = str(iris.document_iri("cpt-1001T-overview.txt"))
+
+
+def payer(name: str) -> str:
+    """A payer node's IRI."""
+    return str(iris.payer_iri(name))
+
+
+def coverage(document: str, name: str) -> str:
+    """A page's coverage assertion for a payer."""
+    return f"{document}/coverage/{payer(name).rsplit('/', 1)[-1]}"
 SH_TARGET_CLASS = URIRef("http://www.w3.org/ns/shacl#targetClass")
 
 
@@ -31,8 +41,8 @@ def test_seed_has_no_violations_and_exactly_the_expected_warnings(seed_report):
         ("FacetDeclaredUnavailableShape", CPT_1001T, str(CG.icd10Mapping)),
         ("FacetDeclaredUnavailableShape", CPT_1001T, str(CG.relatedCode)),
     } | {
-        ("CoverageDecisionShape", f"{DOC}/coverage/{payer}", str(CG.coverageStatus))
-        for payer in ("aetna", "blue-cross-blue-shield", "cigna", "unitedhealthcare", "medicare")
+        ("CoverageDecisionShape", coverage(DOC, name), str(CG.coverageStatus))
+        for name in ("Aetna", "Blue Cross Blue Shield", "Cigna", "UnitedHealthcare", "Medicare")
     }
     messages = [f.message for f in seed_report.findings]
     assert any(m.startswith("modifiers: the source declares this unavailable (line 5") for m in messages)
@@ -56,7 +66,7 @@ def test_planted_defects_are_each_reported_once(seed_build):
     data = _copy(seed_build.dataset)
     code = URIRef(CPT_1001T)
     graph = data.graph(URIRef("urn:test:defects"))
-    aetna = URIRef(f"{DOC}/coverage/aetna")
+    aetna = URIRef(coverage(DOC, "Aetna"))
     step = URIRef(f"{DOC}/step/3")
     modifier = URIRef(f"{DOC}/modifier/25")
     site = URIRef(f"{DOC}/site-of-service/text")
@@ -102,18 +112,18 @@ def test_validate_cli_exit_codes_and_formats(run_cli, tmp_path, seed_copy):
     graph = tmp_path / "graph.ttl"
     code, out, _err = run_cli("build", seed_copy.parent, "-o", graph, "--no-validate")
     assert code == 0
-    code, out, _err = run_cli("validate", graph)
+    code, out, _err = run_cli("validate", "--data", graph)
     assert code == 0
     assert out.startswith("conforms: 0 violation(s), 9 warning(s), 1 info")
-    code, _out, _err = run_cli("validate", graph, "--fail-on", "warning")
+    code, _out, _err = run_cli("validate", "--data", graph, "--fail-on", "warning")
     assert code == 1
-    code, out, _err = run_cli("validate", graph, "--format", "json")
+    code, out, _err = run_cli("validate", "--data", graph, "--format", "json")
     import json
 
     report = json.loads(out)
     assert report["counts"] == {"violation": 0, "warning": 9, "info": 1}
     assert {f["focus_node"] for f in report["findings"] if f["path"] == str(CG.modifierUsage)} == {CPT_1001T}
-    code, out, _err = run_cli("validate", graph, "--format", "turtle")
+    code, out, _err = run_cli("validate", "--data", graph, "--format", "turtle")
     from rdflib import Graph
 
     results = Graph().parse(data=out, format="turtle")
@@ -129,7 +139,7 @@ def test_validate_cli_exit_codes_and_formats(run_cli, tmp_path, seed_copy):
 # where it says which number or code is wrong.
 
 AS_OF = date(2026, 1, 1)
-COPY_KEY = "00000000000000c2"
+COPY_KEY = iris.source_id("copy-of-the-seed.txt")
 COPY_DOC = f"https://w3id.org/codegraph/id/document/{COPY_KEY}"
 CPT_1002T = "http://purl.bioontology.org/ontology/CPT/1002T"
 ICD10CM_SCHEME = URIRef("https://w3id.org/codegraph/id/scheme/icd10cm")
@@ -138,9 +148,11 @@ XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
 def _seed_copy_nquads(seed_build) -> str:
-    (sha, nquads), = seed_build.nquads.items()
+    (key, nquads), = seed_build.nquads.items()
+    sha = seed_build.documents[0].source.sha256
     copy_sha = "c2" * 32
-    return nquads.replace(sha, copy_sha).replace(sha[:16], COPY_KEY).replace("1001T", "1002T")
+    return (nquads.replace(sha, copy_sha).replace(iris.source_id(key), COPY_KEY).replace("1001T", "1002T")
+            .replace(f'"{key}"', '"copy-of-the-seed.txt"'))
 
 
 def _evidence(graph, key: str, document: URIRef) -> URIRef:
@@ -177,10 +189,10 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     expect("BillingCodeShape", bad_code, SKOS.notation, value="1001X")
     graph.add((copy_code, CG.sunsetDate, Literal("2030-02-30", datatype=XSD_DATE)))  # no 30 February
     expect("BillingCodeShape", copy_code, CG.sunsetDate)
-    aetna = URIRef(f"{DOC}/coverage/aetna")
+    aetna = URIRef(coverage(DOC, "Aetna"))
     data.remove((aetna, CG.payer, None, None))
     expect("CoverageAssertionShape", aetna, CG.payer)
-    cigna = URIRef(f"{DOC}/coverage/cigna")
+    cigna = URIRef(coverage(DOC, "Cigna"))
     graph.add((cigna, CG.effectiveDate, Literal("2024-02-30", datatype=XSD_DATE)))
     expect("CoverageAssertionShape", cigna, CG.effectiveDate)
     policy_without_id = URIRef("urn:test:policy/no-id")
@@ -214,7 +226,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     graph.add((copy_doc, CG.sha256, Literal("not-a-checksum")))
     expect("SourceDocumentShape", copy_doc, CG.sha256)
     # consistency.ttl
-    copy_cigna = URIRef(f"{COPY_DOC}/coverage/cigna")
+    copy_cigna = URIRef(coverage(COPY_DOC, "Cigna"))
     data.remove((copy_cigna, CG.evidence, None, None))
     expect("CoverageEvidenceShape", copy_cigna, CG.evidence)
     backwards = URIRef("urn:test:policy/backwards")
@@ -223,7 +235,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     graph.add((backwards, CG.effectiveFrom, Literal("2025-06-01", datatype=XSD_DATE)))
     graph.add((backwards, CG.effectiveThrough, Literal("2025-01-31", datatype=XSD_DATE)))
     expect("EffectivePeriodShape", backwards, CG.effectiveFrom, value="2025-06-01")
-    uhc = URIRef(f"{DOC}/coverage/unitedhealthcare")
+    uhc = URIRef(coverage(DOC, "UnitedHealthcare"))
     data.remove((uhc, CG.coverageStatus, None, None))
     graph.add((uhc, CG.coverageStatus, CGV["coverage-status/covered"]))
     bulletin_doc = URIRef("urn:test:bulletin")
@@ -234,7 +246,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     graph.add((bulletin, RDF.type, CG.CoverageAssertion))
     graph.add((bulletin, CG.evidence, _evidence(graph, "bulletin", bulletin_doc)))
     graph.add((bulletin, CG.billingCode, seed_code))
-    graph.add((bulletin, CG.payer, URIRef("https://w3id.org/codegraph/id/payer/unitedhealthcare")))
+    graph.add((bulletin, CG.payer, URIRef(payer("UnitedHealthcare"))))
     graph.add((bulletin, CG.coverageStatus, CGV["coverage-status/not-covered"]))
     expect("SourceDisagreementShape", uhc, CG.coverageStatus, "warning", value=str(bulletin))
     expect("SourceDisagreementShape", bulletin, CG.coverageStatus, "warning", value=str(uhc))
@@ -258,12 +270,12 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     # completeness.ttl
     data.remove((URIRef(f"{COPY_DOC}/unavailable/1"), CG.facet, CGV["facet/related-codes"], None))
     expect("FacetNotFoundShape", copy_code, CG.relatedCode, "warning")
-    humana = URIRef("https://w3id.org/codegraph/id/payer/humana")
+    humana = URIRef(payer("Humana"))
     graph.add((humana, RDF.type, CG.Payer))
     graph.add((humana, URIRef("http://schema.org/name"), Literal("Humana")))
     graph.add((copy_doc, CG.namesPayer, humana))
     expect("NamedPayerCoverageShape", copy_doc, CG.namesPayer, "warning", value=str(humana))
-    expect("CoverageDecisionShape", f"{DOC}/coverage/medicare", CG.coverageStatus, "warning")
+    expect("CoverageDecisionShape", coverage(DOC, "Medicare"), CG.coverageStatus, "warning")
     expect("FacetDeclaredUnavailableShape", copy_code, CG.modifierUsage, "warning")
     expect("UnnamedGapShape", copy_code, CG.declaredUnavailable, "info")
     return data, expected, values
@@ -304,7 +316,7 @@ def test_planted_findings_carry_actionable_messages(planted):
         "Procedure steps of 1001T read from ") and "there is no step 5 before step 6" in messages[("ProcedureStepSequenceShape", CPT_1001T)]
     assert "number two steps 2" in messages[("ProcedureStepSequenceShape", CPT_1002T)]
     assert messages[("SunsetCodeShape", CPT_1001T)].startswith("1001T was sunset on 2020-07-01 (validated as of 2026-01-01)")
-    uhc = f"{DOC}/coverage/unitedhealthcare"
+    uhc = coverage(DOC, "UnitedHealthcare")
     assert messages[("SourceDisagreementShape", uhc)].startswith("UnitedHealthcare coverage of 1001T effective undated: ")
     assert messages[("SourceDisagreementShape", uhc)].endswith(
         "cpt-1001T-overview.txt says covered but bulletin.csv says not-covered; check the payer's current policy and correct or retire the outdated source.")
@@ -349,12 +361,12 @@ def test_a_decision_from_another_source_answers_the_missing_decision(seed_build)
     graph.add((decision, RDF.type, CG.CoverageAssertion))
     graph.add((decision, CG.evidence, _evidence(graph, "row-2", document)))
     graph.add((decision, CG.billingCode, URIRef(CPT_1001T)))
-    graph.add((decision, CG.payer, URIRef("https://w3id.org/codegraph/id/payer/aetna")))
+    graph.add((decision, CG.payer, URIRef(payer("Aetna"))))
     graph.add((decision, CG.coverageStatus, CGV["coverage-status/experimental"]))
     report = validate_graph(data, as_of=AS_OF)
     missing = {f.focus_node for f in report.findings if f.shape == CGSH + "CoverageDecisionShape"}
-    assert f"{DOC}/coverage/aetna" not in missing
-    assert f"{DOC}/coverage/cigna" in missing and len(missing) == 4
+    assert coverage(DOC, "Aetna") not in missing
+    assert coverage(DOC, "Cigna") in missing and len(missing) == 4
 
 
 def test_every_fact_class_has_its_evidence_checked_once():
@@ -370,25 +382,25 @@ def test_every_fact_class_has_its_evidence_checked_once():
 def test_cli_html_and_gaps(run_cli, tmp_path, seed_copy):
     graph = tmp_path / "graph.ttl"
     assert run_cli("build", seed_copy.parent, "-o", graph, "--no-validate")[0] == 0
-    code, out, _err = run_cli("validate", graph, "--format", "html", "--as-of", "2026-01-01")
+    code, out, _err = run_cli("validate", "--data", graph, "--format", "html", "--date", "2026-01-01")
     assert code == 0
     assert out.startswith("<!DOCTYPE html>") and "<h2>code 1001T" in out
     assert 'data-severity="warning"' in out and "as of 2026-01-01" in out
     assert "http://" not in out.split("<body>")[0] and "<link" not in out and "src=" not in out  # self-contained
-    code, out, _err = run_cli("validate", graph, "--gaps")
+    code, out, _err = run_cli("validate", "--data", graph, "--gaps")
     assert code == 0
     assert out.splitlines()[0] == "5 missing facet(s) in 1 code(s); 'declared' means the source says the data is unavailable"
     assert any(line.split()[:3] == ["related-codes", "declared", "unavailable"] for line in out.splitlines())
-    code, out, _err = run_cli("validate", graph, "--gaps", "--format", "json")
+    code, out, _err = run_cli("validate", "--data", graph, "--gaps", "--format", "json")
     import json
 
     gaps = json.loads(out)["codes"]["1001T"]
     assert {g["facet"]: g["declared_unavailable"] for g in gaps}["icd10-mappings"] is True
-    code, _out, err = run_cli("validate", graph, "--gaps", "--format", "html")
+    code, _out, err = run_cli("validate", "--data", graph, "--gaps", "--format", "html")
     assert code == 2 and "--gaps writes text or json" in err
-    code, _out, err = run_cli("validate", graph, "--as-of", "2026-13-01")
+    code, _out, err = run_cli("validate", "--data", graph, "--date", "2026-13-01")
     assert code == 2 and "is not a date" in err
-    code, out, _err = run_cli("validate", graph, "--engine", "pyshacl", "--as-of", "2026-01-01")
+    code, out, _err = run_cli("validate", "--data", graph, "--engine", "pyshacl", "--date", "2026-01-01")
     assert code == 0 and out.startswith("conforms: 0 violation(s), 9 warning(s), 1 info (as of 2026-01-01, engine pyshacl)")
 
 

@@ -45,3 +45,27 @@ class GraphInputError(CodegraphError, ValueError):
 
 class EndpointError(CodegraphError, ConnectionError):
     """A SPARQL endpoint failed or answered with an error status."""
+
+
+class StoreNotFoundError(CodegraphError, FileNotFoundError):
+    """No store where one was asked for (``open_store(path)`` without ``create=True``)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        super().__init__(f"{self.path}: no codegraph store there; build one with 'codegraph build PATH --store {self.path}' "
+                         "or check the path")
+
+    def __reduce__(self):
+        return (type(self), (self.path,))
+
+
+class OutputError(CodegraphError, OSError):
+    """An output file could not be written (disk full, no permission); the previous file is kept."""
+
+    def __init__(self, path: str | Path, cause: OSError | str):
+        self.path = str(path)
+        self.cause = cause.strerror or str(cause) if isinstance(cause, OSError) else cause
+        super().__init__(f"{self.path}: cannot write it: {self.cause}; the previous file, if any, is unchanged")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.cause))

@@ -78,9 +78,19 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Source:
+    """Where a document came from. ``key`` is its identity in the graph (the page's own URL, or
+    its path relative to the folder a build was given); ``sha256`` is its version."""
+
     path: str
-    sha256: str  # of the bytes: the document's identity in the graph
+    sha256: str  # of the bytes: the version of the source
     content_sha256: str = ""  # of the whitespace-folded text: the same page saved twice matches
+    key: str = ""  # the source key; empty until a build gives one (the path stands in)
+    url: str | None = None  # the page's own address, where the page states one
+
+    @property
+    def identity(self) -> str:
+        """The source key, or the path when no build gave one."""
+        return self.key or self.path
 
 
 @dataclass(frozen=True)
@@ -240,6 +250,8 @@ class DocumentFacts:
         result: dict[str, Any] = {
             "source": {
                 "path": self.source.path,
+                "key": self.source.identity,
+                "url": self.source.url,
                 "sha256": self.source.sha256,
                 "content_sha256": self.source.content_sha256,
             },

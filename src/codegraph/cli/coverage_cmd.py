@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from .options import graph_source_options, open_source
-
-_LINES_OF_BUSINESS = ("commercial", "medicare-ffs", "medicare-advantage", "medicaid")
+from ..choices import LINES_OF_BUSINESS
+from .options import date_option, graph_source_options, open_source
 
 
 @click.group()
@@ -23,11 +22,11 @@ def coverage() -> None:
               help="A payer's name (any case; UHC = UnitedHealthcare), or a Medicare contractor's jurisdiction (J-L) or number.")
 @click.option("--dx", "diagnosis", help="The ICD-10-CM diagnosis on the claim, e.g. M17.11.")
 @click.option("--pos", "place_of_service", help="The CMS place of service, e.g. 11 (office).")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of service, YYYY-MM-DD (default: today).")
-@click.option("--line-of-business", type=click.Choice(_LINES_OF_BUSINESS), help="Only assertions for this line of business.")
+@date_option("The date of service.")
+@click.option("--line-of-business", type=click.Choice(LINES_OF_BUSINESS), help="Only assertions for this line of business.")
 @graph_source_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | None, on: datetime | None,
+def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | None, day: date | None,
           line_of_business: str | None, data_file: Path | None, store_dir: Path | None, fmt: str) -> None:
     """Answer covered / not covered / conditional / conflict / unknown, whether prior authorization
     is needed, why (the assertions and policies used, and those set aside) and where each came from.
@@ -37,7 +36,7 @@ def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | 
     from ..api import check_coverage
     from ..coverage import render_text
 
-    answer = check_coverage(open_source(data_file, store_dir), code, payer, on=on.date() if on else None,
+    answer = check_coverage(open_source(data_file, store_dir), code, payer, on=day,
                             diagnosis=diagnosis, place_of_service=place_of_service, line_of_business=line_of_business)
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))

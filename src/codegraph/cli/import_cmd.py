@@ -25,6 +25,9 @@ def _output_options(command):
                            help="Leave out the ontology and reference code sets (they are included by default).")(command)
     command = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
                            help="Load each import's named graph into the embedded Oxigraph store in this folder.")(command)
+    command = click.option("--source-id", metavar="ID",
+                           help="The source key of this import (default: the table's file name; for the MCD, one "
+                                "key, so a newer export replaces the older). Importing the same source again replaces it.")(command)
     command = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the graph here (.ttl .trig .nt .nq .jsonld), atomically.")(command)
     return command
@@ -47,19 +50,20 @@ def _finish(ctx: click.Context, batch, output: Path | None, store_dir: Path | No
         ctx.exit(EXIT_INPUT)
     if output is not None:
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
+    quads = None
     if store_dir is not None:
-        store = OxigraphStore(store_dir)
-        load_import_into_store(batch, store, include_reference=not no_reference)
-        store.close()
+        with OxigraphStore(store_dir) as store:
+            load_import_into_store(batch, store, include_reference=not no_reference)
+            quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")
     for records in batch.imports:
         files = ", ".join(source.path for source in records.sources[:3]) + (" ..." if len(records.sources) > 3 else "")
-        click.echo(f"graph:      {import_graph_iri(records.import_sha256)}  <- {files}")
+        click.echo(f"source:     {records.source_key}  -> {import_graph_iri(records.source_key)}  <- {files}")
     if output is not None:
         click.echo(f"written:    {output}")
     if store_dir is not None:
-        click.echo(f"store:      {store_dir}")
+        click.echo(f"store:      {store_dir} ({quads} quads)")
     ctx.exit(EXIT_INPUT if batch.errors else EXIT_OK)
 
 
@@ -72,23 +76,27 @@ def _need_target(output: Path | None, store_dir: Path | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @_output_options
 @click.pass_context
-def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | None, store_dir: Path | None,
-                 no_reference: bool, report_path: Path | None) -> None:
-    """Import payer policy CSV FILES: one row per code and payer (columns in docs/imports.md)."""
+def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | None, source_id: str | None,
+                 store_dir: Path | None, no_reference: bool, report_path: Path | None) -> None:
+    """Import payer policy CSV FILES: one row per code and payer (columns in docs/imports.md).
+    Each file is a source: importing an edited file again replaces what it gave before."""
     from ..api import import_payer_policy
 
     _need_target(output, store_dir)
-    _finish(ctx, import_payer_policy(files), output, store_dir, no_reference, report_path)
+    if source_id is not None and len(files) != 1:
+        raise click.UsageError("--source-id names one table; give one file with it")
+    _finish(ctx, import_payer_policy(files, source_id=source_id), output, store_dir, no_reference, report_path)
 
 
 @import_group.command("mcd")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @_output_options
 @click.pass_context
-def mcd(ctx: click.Context, folder: Path, output: Path | None, store_dir: Path | None, no_reference: bool,
-        report_path: Path | None) -> None:
-    """Import the CMS Medicare Coverage Database "current articles" CSV tables unzipped in FOLDER."""
+def mcd(ctx: click.Context, folder: Path, output: Path | None, source_id: str | None, store_dir: Path | None,
+        no_reference: bool, report_path: Path | None) -> None:
+    """Import the CMS Medicare Coverage Database "current articles" CSV tables unzipped in FOLDER.
+    A newer export replaces the one imported before."""
     from ..api import import_mcd
 
     _need_target(output, store_dir)
-    _finish(ctx, import_mcd(folder), output, store_dir, no_reference, report_path)
+    _finish(ctx, import_mcd(folder, source_id=source_id), output, store_dir, no_reference, report_path)

@@ -10,11 +10,15 @@ changing; ``open_source`` and ``open_endpoint`` read them back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..store import GraphStore, open_store
+if TYPE_CHECKING:  # the stores load rdflib: imported when a command runs, not for --help
+    from ..store import GraphStore
+    from ..store.remote import RemoteStore
 
 _ENDPOINT_KEY = "codegraph.endpoint"
 
@@ -92,7 +96,7 @@ def _endpoint_settings() -> EndpointOptions:
     return ctx.meta.get(_ENDPOINT_KEY) or EndpointOptions()
 
 
-def open_endpoint(required: bool = True):
+def open_endpoint(required: bool = True) -> RemoteStore | None:
     """The ``RemoteStore`` the ``--endpoint`` options name (None when none was given and not required)."""
     settings = _endpoint_settings()
     if settings.url is None:
@@ -106,12 +110,15 @@ def open_endpoint(required: bool = True):
 
 
 def open_file_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
-    """``--data FILE`` or ``--store DIR``, exactly one."""
+    """``--data FILE`` or ``--store DIR``, exactly one; a store must exist already."""
+    from ..store import MemoryStore, open_store
+
     if (data_file is None) == (store_dir is None):
         raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR")
-    if store_dir is not None and not store_dir.is_dir():
-        raise click.UsageError(f"{store_dir}: no store there; make one with 'codegraph build PATH --store {store_dir}'")
-    return open_store(data=data_file, store=store_dir)
+    if store_dir is not None:
+        return open_store(store_dir)
+    assert data_file is not None
+    return MemoryStore.from_file(data_file)
 
 
 def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
@@ -123,3 +130,27 @@ def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
     if settings.url is not None:
         return open_endpoint()
     return open_file_source(data_file, store_dir)
+
+
+def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def date_option(help_text: str):
+    """``--date YYYY-MM-DD``: the one way every command takes a day (default: today)."""
+    return click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD", help=f"{help_text} [default: today]")
+
+
+def source_label(data_file: Path | None, store_dir: Path | None) -> str:
+    """How reports name the graph they were made from."""
+    if data_file is not None:
+        return f"the file {data_file.name}"
+    if store_dir is not None:
+        return f"the store {store_dir.name}"
+    settings = _endpoint_settings()
+    return f"the endpoint {settings.url}" if settings.url else "a SPARQL endpoint"

@@ -21,8 +21,10 @@ def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...]
 
     Each named graph goes into a staging graph first (PUT, then POST in chunks), its triple count
     is checked, and one SPARQL Update MOVE swaps it in: a failure part-way leaves the previous
-    version of that graph on the server. Graphs the server holds that are not pushed are left
-    alone. Credentials come from CODEGRAPH_ENDPOINT_TOKEN or CODEGRAPH_ENDPOINT_USER/PASSWORD.
+    version of that graph on the server. Pushing the whole source also drops the codegraph graphs
+    the server holds that the source no longer has (retired pages), so the server mirrors the
+    store; other graphs on the server are never touched. Credentials come from
+    CODEGRAPH_ENDPOINT_TOKEN or CODEGRAPH_ENDPOINT_USER/PASSWORD.
     """
     from ..store.push import push as push_graphs
     from ..store.remote import graph_iri
@@ -30,10 +32,12 @@ def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...]
     names = [graph_iri(text) for text in graphs] or None
     source = open_file_source(data_file, store_dir)
     remote = open_endpoint()
+    assert remote is not None
 
     def pushed(graph) -> None:
         click.echo(f"  {graph.name}: {graph.triples} triples in {graph.chunks} request(s), {graph.seconds:.2f} s", err=True)
 
     report = push_graphs(source, remote, names, chunk_triples=chunk_triples, on_graph=pushed)
-    click.echo(f"pushed:    {len(report.graphs)} graph(s), {report.triples} triples")
+    click.echo(f"pushed:    {len(report.graphs)} graph(s), {report.triples} triples"
+               + (f"; dropped {len(report.dropped)} graph(s) the source no longer has" if report.dropped else ""))
     click.echo(f"endpoint:  {report.endpoint}")

@@ -7,30 +7,20 @@ from pathlib import Path
 
 import click
 
-from .options import graph_source_options, open_source
-from .validate_cmd import _ENGINES, _parse_day
-
-
-def _source_label(data_file: Path | None, store_dir: Path | None) -> str:
-    """How the footer of every page names the graph the site was built from."""
-    if data_file is not None:
-        return f"the file {data_file.name}"
-    if store_dir is not None:
-        return f"the store {store_dir.name}"
-    return "a SPARQL endpoint"
+from ..choices import DEFAULT_ENGINE, ENGINES
+from .options import date_option, graph_source_options, open_source, source_label
 
 
 @click.command()
 @graph_source_options
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The site folder to write (replaced whole when it is a previous site; open OUTPUT/index.html).")
-@click.option("--engine", type=click.Choice(_ENGINES), default="fast", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="The SHACL engine whose findings are the pages' gaps (as for 'codegraph validate').")
-@click.option("--as-of", "as_of", callback=_parse_day, metavar="YYYY-MM-DD",
-              help="Judge time-dependent shapes as of this day [default: today].")
+@date_option("Judge time-dependent shapes, and show coverage, as of this day.")
 @click.option("--diagrams/--no-diagrams", default=True, show_default=True,
               help="Draw each code's neighbourhood with Graphviz (needs its 'dot' program; without it pages say so).")
-def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, as_of: date | None, diagrams: bool) -> None:
+def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, day: date | None, diagrams: bool) -> None:
     """Write a static site of --data FILE, --store DIR or --endpoint URL to -o OUTPUT.
 
     An index of codes (sortable, filterable), a page per code with its facts, coverage, gaps,
@@ -40,8 +30,8 @@ def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: s
     """
     from ..api import build_site
 
-    summary = build_site(open_source(data_file, store_dir), output, engine=engine, as_of=as_of, diagrams=diagrams,
-                         source_label=_source_label(data_file, store_dir))
+    summary = build_site(open_source(data_file, store_dir), output, engine=engine, as_of=day, diagrams=diagrams,
+                         source_label=source_label(data_file, store_dir))
     counts = summary.counts
     click.echo(f"codes:    {len(summary.codes)} page(s)" + (f": {', '.join(summary.codes[:8])}" if summary.codes else "")
                + (" ..." if len(summary.codes) > 8 else ""))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .output import emit_bytes
+
 ICD10CM = "icd10cm"
 
 
@@ -37,22 +39,18 @@ def list_vocabularies() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 def export_vocabulary(name: str, fmt: str, output: Path | None) -> None:
     """Export the code set NAME (see 'codegraph vocab list')."""
-    from ..api import write_atomically
     from ..errors import ResourceError
-    from ..rdf.mapper import bind_prefixes
+    from ..export import convert_nquads
+    from ..rdf.terms import nquad_line
     from ..vocab import SCHEMES, scheme_graph
-    from ..vocab.icd10cm import icd10cm_graph, icd10cm_ntriples
+    from ..vocab.icd10cm import RELEASE_GRAPH, icd10cm_ntriples
 
-    if name == ICD10CM and fmt == "nt":
-        data = icd10cm_ntriples()
-    elif name == ICD10CM:
-        data = bind_prefixes(icd10cm_graph()).serialize(format="json-ld" if fmt == "jsonld" else fmt)
+    if name == ICD10CM:
+        suffix = f" <{RELEASE_GRAPH}> .\n"
+        lines = sorted(line[: line.rfind(" .")] + suffix for line in icd10cm_ntriples().splitlines() if line.strip())
     elif name in SCHEMES:
-        data = scheme_graph(name).serialize(format="json-ld" if fmt == "jsonld" else fmt)
+        graph = scheme_graph(name)
+        lines = sorted({nquad_line(s, p, o, graph.identifier) for s, p, o in graph})
     else:
         raise ResourceError(f"unknown vocabulary {name!r}; 'codegraph vocab list' shows them")
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        write_atomically(output, data.encode("utf-8"))
-        click.echo(f"written: {output}", err=True)
+    emit_bytes(b"".join(convert_nquads(["".join(lines).encode("utf-8")], fmt)), output)

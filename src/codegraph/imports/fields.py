@@ -12,23 +12,19 @@ import re
 from datetime import date, datetime
 from functools import cache
 
+from ..choices import LINES_OF_BUSINESS
+from ..codes import BILLING_SYSTEMS, ICD10CM, MODIFIER
 from ..errors import CodegraphError
-from ..extract.payers import PAYER_PATTERNS
 from ..model import COVERAGE_STATUSES, PRIOR_AUTH_VALUES
 from ..resources import vocab_dir
 from ..vocab import SCHEMES
+from ..vocab.payers import canonical_payer
 
-LINES_OF_BUSINESS = ("commercial", "medicare-ffs", "medicare-advantage", "medicaid")
-
-# The notation patterns of ontology/codegraph.ttl (cg:notationPattern), for the systems imports read.
-CODE_PATTERNS = {
-    "CPT": re.compile(r"[0-9]{5}|[0-9]{4}[FTU]"),
-    "HCPCS": re.compile(r"[A-V][0-9]{4}"),
-}
-ICD10CM_PATTERN = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](\.[0-9A-Z]{1,4})?")
+CODE_PATTERNS = {name: system.exact for name, system in BILLING_SYSTEMS.items()}
+ICD10CM_PATTERN = ICD10CM.exact
 _SYSTEM_NAMES = {"cpt": "CPT", "hcpcs": "HCPCS", "hcpcs level ii": "HCPCS", "hcpcs-level-ii": "HCPCS"}
 _PRIOR_AUTH_SYNONYMS = {"yes": "required", "no": "not-required", "": "unknown"}
-_MODIFIER = re.compile(r"[0-9A-Z]{2}")
+_MODIFIER = MODIFIER.exact
 
 
 class CellProblem(CodegraphError, ValueError):
@@ -125,14 +121,12 @@ def line_of_business(column: str, text: str) -> str | None:
 
 
 def payer_name(column: str, text: str) -> str:
-    """The payer's name, folded to the one spelling documents use ('UHC' -> 'UnitedHealthcare')."""
+    """The payer's canonical name from the alias table ('UHC' -> 'UnitedHealthcare'); a name the
+    table does not list is its own payer."""
     name = " ".join(text.split())
     if not name:
         raise CellProblem(column, "no payer named; every row needs one")
-    for canonical, pattern in PAYER_PATTERNS:
-        if pattern.fullmatch(name):
-            return canonical
-    return name
+    return canonical_payer(name)
 
 
 def web_url(column: str, text: str) -> str | None:

@@ -3,88 +3,39 @@
 Imported coverage assertions have the shape of the ones read from documents (``rdf/mapper.py``):
 a ``cg:CoverageAssertion`` with payer, code, status and prior authorization, and ``cg:evidence``
 pointing at the row it came from (a ``cg:Evidence`` in a ``cg:SourceDocument``: the table file,
-identified by its SHA-256). They add the coverage model's links: policy document, line of
+identified by its source key; the SHA-256 of its bytes is its version). They add the coverage model's links: policy document, line of
 business, effective dates, supporting and excluding diagnoses, modifiers, places of service.
 
-What every source says alike about a code, a payer or the import activity goes to the shared
-graphs the reader uses too (``iris.code_graph_iri``, ``iris.PAYERS_GRAPH``, ``iris.ACTIVITY_GRAPH``):
-a store unions named graphs as a bag, so the same triple in many graphs would repeat query rows.
+Nodes every source shares (codes, payers, activities) are written by ``rdf/writer.py``, the
+same writer the page mapper uses.
 """
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
-from rdflib.term import Node
 
-from ..extract.code import code_category
 from ..rdf import iris
-from ..rdf.mapper import bind_prefixes
-from ..rdf.namespaces import CG, CODE_SYSTEMS, SCHEMA
+from ..rdf.namespaces import CG, SCHEMA
+from ..rdf.writer import Triple, TripleWriter
 from .records import Contractor, CoverageRecord, DiagnosisGroup, ImportRecords, ModifierNote, PolicyVersion, RowEvidence, SourceFile
 
 
-class _ImportMapper:
+class _ImportMapper(TripleWriter):
     def __init__(self, records: ImportRecords, version: str):
         self.records = records
-        self.sha = records.import_sha256
-        self.graph = bind_prefixes(Graph(identifier=iris.import_graph_iri(self.sha)))
-        self.shared: dict[URIRef, Graph] = {}
-        self.activity = iris.import_activity_iri(records.kind, version)
+        self.key = records.source_key
+        super().__init__(iris.import_graph_iri(self.key))
+        self.activity_node = iris.import_activity_iri(records.kind, version)
         self.version = version
-
-    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
-        self.graph.add((s, p, o))
-
-    def add_shared(self, name: URIRef, s: URIRef, p: URIRef, o: Node) -> None:
-        if name not in self.shared:
-            self.shared[name] = bind_prefixes(Graph(identifier=name))
-        self.shared[name].add((s, p, o))
-
-    def text(self, node: URIRef, prop: URIRef, value: str | None) -> None:
-        if value:
-            self.add(node, prop, Literal(value))
-
-    def day(self, node: URIRef, prop: URIRef, value) -> None:
-        if value is not None:
-            self.add(node, prop, Literal(value.isoformat(), datatype=XSD.date))
+        self.policies: set[URIRef] = set()
 
     def source(self, source: SourceFile) -> URIRef:
-        node = iris.document_iri(source.sha256)
-        self.add(node, RDF.type, CG.SourceDocument)
-        self.add(node, CG.sha256, Literal(source.sha256))
-        self.add(node, CG.sourcePath, Literal(source.path))
-        self.add(node, DCTERMS.format, Literal("text/csv"))
-        return node
+        return self.source_document(source.key, source.sha256, source.path, "text/csv")
 
-    def evidence(self, row: RowEvidence) -> URIRef:
-        node = iris.evidence_iri(row.source.sha256, row.start, row.end)
-        self.add(node, RDF.type, CG.Evidence)
-        self.add(node, CG.inDocument, iris.document_iri(row.source.sha256))
-        self.add(node, CG.section, Literal(row.source.table))
-        self.add(node, CG.startOffset, Literal(row.start))
-        self.add(node, CG.endOffset, Literal(row.end))
-        self.add(node, CG.line, Literal(row.line))
-        self.add(node, CG.quote, Literal(row.quote))
-        return node
-
-    def code(self, system: str, code: str) -> URIRef:
-        node, graph = iris.code_iri(system, code), iris.code_graph_iri(system, code)
-        self.add_shared(graph, node, RDF.type, CG.BillingCode)
-        self.add_shared(graph, node, RDF.type, SKOS.Concept)
-        self.add_shared(graph, node, SKOS.notation, Literal(code))
-        self.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
-        category = code_category(system, code)
-        if category in iris.CATEGORY_NOTATIONS:
-            self.add_shared(graph, node, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
-        return node
-
-    def payer(self, name: str) -> URIRef:
-        node = iris.payer_iri(name)
-        self.add_shared(iris.PAYERS_GRAPH, node, RDF.type, CG.Payer)
-        self.add_shared(iris.PAYERS_GRAPH, node, RDF.type, SCHEMA.Organization)
-        self.add_shared(iris.PAYERS_GRAPH, node, SCHEMA.name, Literal(name))
-        return node
+    def row(self, row: RowEvidence) -> URIRef:
+        return self.evidence(row.source.key, iris.document_iri(row.source.key), row.source.table, row.start, row.end,
+                             row.line, row.quote)
 
     def contractor(self, contractor: Contractor) -> URIRef:
         node = iris.contractor_iri(contractor.number)
@@ -97,6 +48,9 @@ class _ImportMapper:
 
     def policy(self, policy: PolicyVersion) -> URIRef:
         node = iris.policy_iri(policy.publisher_key, policy.identifier, policy.version)
+        if node in self.policies:
+            return node
+        self.policies.add(node)
         self.add(node, RDF.type, CG.PolicyDocument)
         self.add(node, RDF.type, PROV.Entity)
         self.add(node, CG.policyIdentifier, Literal(policy.identifier))
@@ -112,11 +66,11 @@ class _ImportMapper:
         if policy.revision_of:
             self.add(node, PROV.wasRevisionOf, iris.policy_iri(*policy.revision_of))
         for row in policy.evidence:  # a policy is not a cg:Fact: plain PROV says where it was read
-            self.add(node, PROV.wasDerivedFrom, self.evidence(row))
+            self.add(node, PROV.wasDerivedFrom, self.row(row))
         return node
 
     def diagnosis_group(self, group: DiagnosisGroup) -> URIRef:
-        node = iris.imported_fact_iri(self.sha, "diagnosis-group", *group.key)
+        node = iris.imported_fact_iri(self.key, "diagnosis-group", *group.key)
         self.add(node, RDF.type, SKOS.Collection)
         self.add(node, RDFS.label, Literal(group.label))
         for code in group.codes:
@@ -124,11 +78,11 @@ class _ImportMapper:
         return node
 
     def coverage(self, record: CoverageRecord) -> URIRef:
-        node = iris.imported_assertion_iri(self.sha, *record.key)
+        node = iris.imported_assertion_iri(self.key, *record.key)
         self.add(node, RDF.type, CG.CoverageAssertion)
-        self.add(node, PROV.wasGeneratedBy, self.activity)
+        self.add(node, PROV.wasGeneratedBy, self.activity_node)
         for row in record.evidence:
-            self.add(node, CG.evidence, self.evidence(row))
+            self.add(node, CG.evidence, self.row(row))
         self.add(node, CG.billingCode, self.code(record.system, record.code))
         self.add(node, CG.payer, self.payer(record.payer))
         self.add(node, CG.coverageStatus, iris.value_iri("coverage-status", record.status))
@@ -154,11 +108,11 @@ class _ImportMapper:
         return node
 
     def modifier_note(self, note: ModifierNote) -> URIRef:
-        node = iris.imported_fact_iri(self.sha, "modifier", *note.key)
+        node = iris.imported_fact_iri(self.key, "modifier", *note.key)
         self.add(node, RDF.type, CG.ModifierUsage)
-        self.add(node, PROV.wasGeneratedBy, self.activity)
+        self.add(node, PROV.wasGeneratedBy, self.activity_node)
         for row in note.evidence:
-            self.add(node, CG.evidence, self.evidence(row))
+            self.add(node, CG.evidence, self.row(row))
         self.add(self.code(note.system, note.code), CG.modifierUsage, node)
         self.add(node, CG.modifier, iris.modifier_iri(note.modifier))
         self.add(node, CG.notation, Literal(note.modifier))
@@ -168,19 +122,23 @@ class _ImportMapper:
             self.add(node, PROV.wasDerivedFrom, self.policy(note.policy))
         return node
 
-    def map(self) -> dict[URIRef, Graph]:
-        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDF.type, PROV.Activity)
-        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDFS.label, Literal(f"codegraph import {self.records.kind} {self.version}"))
+    def map(self) -> TripleWriter:
+        self.activity(self.activity_node, f"codegraph import {self.records.kind} {self.version}")
         for source in self.records.sources:
             self.source(source)
         for record in self.records.coverage:
             self.coverage(record)
         for note in self.records.modifier_notes:
             self.modifier_note(note)
-        return {self.graph.identifier: self.graph, **self.shared}
+        return self
 
 
-def records_to_graphs(records: ImportRecords, version: str) -> dict[URIRef, Graph]:
+def records_to_graphs(records: ImportRecords, version: str) -> dict[URIRef, list[Triple]]:
     """One import's named graphs: its own (``iris.import_graph_iri``, first) and the shared ones
     (a graph per code, the payers', the activities') it adds to."""
-    return _ImportMapper(records, version).map()
+    return _ImportMapper(records, version).map().named_graphs()
+
+
+def records_to_nquads(records: ImportRecords, version: str) -> str:
+    """One import's named graphs as N-Quads text."""
+    return _ImportMapper(records, version).map().nquads()

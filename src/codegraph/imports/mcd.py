@@ -87,8 +87,9 @@ def _article_key(row: Row) -> ArticleKey:
 
 
 class _McdReader:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, key: str):
         self.folder = folder
+        self.key = key
         self.errors: list[RowError] = []
         self.tables: dict[str, Table] = {}
         self.articles: dict[ArticleKey, _Article] = {}
@@ -106,7 +107,7 @@ class _McdReader:
                                                 f"the MCD export has no {name}.csv here; unzip the 'current articles' "
                                                 "download into this folder"))
                 continue
-            table = read_table(path, name, required)
+            table = read_table(path, name, required, f"{self.key}/{name}.csv")
             if isinstance(table, RowError):
                 self.errors.append(table)
                 continue
@@ -271,21 +272,26 @@ class _McdReader:
         return records, notes
 
 
-def read_mcd(folder: str | Path) -> ImportRecords:
-    """Read an unzipped MCD "current articles" export; bad rows are in ``errors``."""
+DEFAULT_SOURCE_KEY = "cms-mcd-current-articles"
+"""There is one current MCD: a newer export replaces the one imported before, whatever its folder is called."""
+
+
+def read_mcd(folder: str | Path, key: str | None = None) -> ImportRecords:
+    """Read an unzipped MCD "current articles" export as the source ``key``; bad rows are in ``errors``."""
     folder = Path(folder)
+    key = key or DEFAULT_SOURCE_KEY
     if not folder.is_dir():
-        return ImportRecords(KIND, "", errors=[RowError(str(folder), None, None, "not a folder: give the folder the MCD CSV files were unzipped into")])
-    reader = _McdReader(folder)
+        return ImportRecords(KIND, "", key, errors=[RowError(str(folder), None, None, "not a folder: give the folder the MCD CSV files were unzipped into")])
+    reader = _McdReader(folder, key)
     reader.load_tables()
     if any(name not in reader.tables for name in REQUIRED_TABLES):
-        return ImportRecords(KIND, "", errors=reader.errors)
+        return ImportRecords(KIND, "", key, errors=reader.errors)
     reader.read_articles()
     reader.read_contractors()
     coverage, notes = reader.coverage()
     tables = list(reader.tables.values())
     return ImportRecords(
-        KIND, bundle_sha256(tables), sources=[t.source for t in tables], coverage=coverage, modifier_notes=notes,
+        KIND, bundle_sha256(tables), key, sources=[t.source for t in tables], coverage=coverage, modifier_notes=notes,
         errors=sorted(reader.errors, key=lambda e: (e.file, e.line or 0)),
         rows_read=sum(len(t.rows) + len(t.errors) for t in tables),
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..rdf.iris import slug
+from ..rdf.iris import payer_iri
 from . import fields
 from .fields import CellProblem
-from .records import CoverageRecord, ImportRecords, PolicyVersion, RowError
+from .records import CoverageRecord, ImportRecords, PolicyVersion, RowError, policy_identity
 from .table import Row, read_table
 
 KIND = "payer-policy"
@@ -47,7 +47,7 @@ def _record(row: Row) -> CoverageRecord:
             evidence=(row.evidence,),
         )
     return CoverageRecord(
-        key=(slug(payer), f"{system}-{code}", f"line-{row.line}"),
+        key=(payer_iri(payer).rsplit("/", 1)[-1], f"{system}-{code}", f"line-{row.line}"),
         system=system,
         code=code,
         payer=payer,
@@ -67,7 +67,8 @@ def _record(row: Row) -> CoverageRecord:
 
 
 def _policy_key(policy: PolicyVersion) -> tuple[str, str, str]:
-    return (policy.publisher_key, policy.identifier, policy.version)
+    """A policy version's identity: ``CPB 0179`` and ``cpb-0179`` of one payer are one policy."""
+    return policy_identity(policy)
 
 
 def _chain_revisions(records: list[CoverageRecord]) -> list[CoverageRecord]:
@@ -75,7 +76,7 @@ def _chain_revisions(records: list[CoverageRecord]) -> list[CoverageRecord]:
     dated: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
     for record in records:
         if record.policy and record.policy.effective_from:
-            dated.setdefault((record.policy.publisher_key, record.policy.identifier), set()).add(_policy_key(record.policy))
+            dated.setdefault(_policy_key(record.policy)[:2], set()).add(_policy_key(record.policy))
     previous: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     for versions in dated.values():
         ordered = sorted(versions, key=lambda key: key[2])  # ISO dates sort as text
@@ -87,13 +88,15 @@ def _chain_revisions(records: list[CoverageRecord]) -> list[CoverageRecord]:
     ]
 
 
-def read_payer_policy(path: str | Path) -> ImportRecords:
-    """Read one payer policy CSV; bad rows are in ``errors``, good ones in ``coverage``."""
+def read_payer_policy(path: str | Path, key: str | None = None) -> ImportRecords:
+    """Read one payer policy CSV as the source ``key`` (default: its file name); bad rows are in
+    ``errors``, good ones in ``coverage``."""
     path = Path(path)
-    table = read_table(path, "payer-policy", REQUIRED)
+    key = key or path.name
+    table = read_table(path, "payer-policy", REQUIRED, key)
     if isinstance(table, RowError):
-        return ImportRecords(KIND, "", errors=[table])
-    records = ImportRecords(KIND, table.source.sha256, sources=[table.source], errors=list(table.errors))
+        return ImportRecords(KIND, "", key, errors=[table])
+    records = ImportRecords(KIND, table.source.sha256, key, sources=[table.source], errors=list(table.errors))
     unknown = [name for name in table.header if name not in COLUMNS]
     if unknown:
         records.errors.append(RowError(str(path), table.header_line, unknown[0],

@@ -14,11 +14,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A table file an import read; its identity is the SHA-256 of its bytes."""
+    """A table file an import read: ``key`` is its identity in the graph (the import's source key,
+    plus the file's name for one table of several), ``sha256`` of its bytes is its version."""
 
     path: str
     sha256: str
     table: str  # the table's name, used as the evidence's section ("payer-policy", "article_x_hcpc_code")
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,14 @@ class PolicyVersion:
     publisher_contractors: tuple[Contractor, ...] = ()
     revision_of: tuple[str, str, str] | None = None  # (publisher_key, identifier, version) of the previous one
     evidence: tuple[RowEvidence, ...] = ()  # the row(s) the policy's own facts were read from
+
+
+def policy_identity(policy: PolicyVersion) -> tuple[str, str, str]:
+    """What makes two policy versions one: the publisher's name and the policy number as
+    identity compares them (``CPB 0179`` = ``cpb-0179``), and the version."""
+    from ..rdf.iris import normalise_name, normalise_policy_identifier
+
+    return (normalise_name(policy.publisher_key), normalise_policy_identifier(policy.identifier), policy.version)
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,8 @@ class ImportRecords:
     """Everything one import read, ready to become its named graph."""
 
     kind: str  # "payer-policy" | "mcd"
-    import_sha256: str  # the file's SHA-256, or the folder's (see ``mcd.bundle_sha256``)
+    import_sha256: str  # the file's SHA-256, or the folder's (see ``mcd.bundle_sha256``): the version
+    source_key: str = ""  # the import's identity: a re-import of the same source replaces it
     sources: list[SourceFile] = field(default_factory=list)
     coverage: list[CoverageRecord] = field(default_factory=list)
     modifier_notes: list[ModifierNote] = field(default_factory=list)

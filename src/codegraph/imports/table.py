@@ -79,13 +79,14 @@ def _fields(raw: str) -> list[str] | None:
     return parsed[0] if len(parsed) == 1 else None
 
 
-def read_table(path: Path, table: str, required: tuple[str, ...]) -> Table | RowError:
-    """Read ``path`` as the table ``table``; a missing file or required column is a ``RowError``."""
+def read_table(path: Path, table: str, required: tuple[str, ...], key: str) -> Table | RowError:
+    """Read ``path`` as the table ``table`` of the source ``key``; a missing file or required
+    column is a ``RowError``."""
     try:
         data = path.read_bytes()
     except OSError as error:
         return RowError(str(path), None, None, f"cannot read the file: {error.strerror or error}")
-    source = SourceFile(str(path), hashlib.sha256(data).hexdigest(), table)
+    source = SourceFile(str(path), hashlib.sha256(data).hexdigest(), table, key)
     records = _records(decode(data))
     first = next(records, None)
     if first is None:

@@ -1,6 +1,5 @@
-"""RDF: the project's namespaces, IRI minting, and the mapping of facts to named graphs."""
+"""RDF: the project's namespaces, IRI minting, term forms, and the mapping of facts to named graphs."""
 
-from .mapper import bind_prefixes, facts_to_graph
-from .namespaces import CG, CGV, ID, PREFIXES
+from .namespaces import CG, CGV, ID, PREFIXES, bind_prefixes
 
-__all__ = ["CG", "CGV", "ID", "PREFIXES", "bind_prefixes", "facts_to_graph"]
+__all__ = ["CG", "CGV", "ID", "PREFIXES", "bind_prefixes"]

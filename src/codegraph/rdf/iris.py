@@ -1,69 +1,153 @@
 """Every IRI codegraph mints, in one place.
 
-IRIs derive from stable keys (code system + code, normalised payer name, the document's SHA-256,
-a fact's kind and key), never from counters or dates, so the same input always gives the same
-graph.
+IRIs derive from stable keys, never from counters or dates, so the same input always gives the
+same graph:
+
+- a **source** (a page, a policy table, an MCD export) by its *source key*: the page's own URL
+  when it states one, else its path relative to the folder given to ``build``/``import`` (or what
+  ``source_id`` says). Its *version* is the SHA-256 of its bytes, recorded as ``cg:sha256``. So
+  an edited page keeps its IRIs and its named graph, and a rebuild replaces that graph;
+- a **fact** by its source and its kind and key within the source;
+- a **code** by code system and code; a **payer** by its canonical name (``payers.py``): a
+  readable slug plus a hash of the exact normalised name, so names that only look alike
+  (``Aetna``, ``@Aetna``, two names in other scripts) never share a node;
+- a **policy** by its publisher and its identifier normalised per publisher.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from urllib.parse import quote
 
 from rdflib import URIRef
 
 from .namespaces import BIOPORTAL, CGV, ID
 
-_DOC_KEY_LENGTH = 16  # hex digits of the SHA-256: 64 bits, ample for a corpus of pages
+_KEY_HEX = 16  # hex digits of a SHA-256 in an IRI: 64 bits, ample for any corpus
 
 
 def _key(text: str) -> str:
     return quote(text, safe="-._~")
 
 
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_KEY_HEX]
+
+
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A readable ASCII slug (may be empty for names in other scripts: never an identity alone)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
-def document_key(sha256: str) -> str:
-    return sha256[:_DOC_KEY_LENGTH]
+def normalise_name(name: str) -> str:
+    """A name as identity compares it: Unicode-normalised (NFKC), case-folded, spaces collapsed.
+    Punctuation and script are kept, so ``@Aetna`` and ``Aetna`` stay two names."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def document_iri(sha256: str) -> URIRef:
-    return ID[f"document/{document_key(sha256)}"]
+# -- named graphs ---------------------------------------------------------------------------
+
+GRAPHS = ID["graph/"]
+"""Every named graph codegraph writes has an IRI starting with this."""
+DOCUMENT_GRAPHS = ID["graph/document/"]
+IMPORT_GRAPHS = ID["graph/import/"]
+CODE_GRAPHS = ID["graph/code/"]
+VOCAB_GRAPHS = ID["graph/vocab/"]
+STAGING_GRAPHS = ID["graph/staging/"]
+"""Graphs a remote store uploads into before swapping them in; never part of what a store holds."""
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+PAYERS_GRAPH = ID["graph/payers"]
+"""The payer nodes every source points at."""
+ACTIVITY_GRAPH = ID["graph/activity"]
+"""The extraction and import activities (one per kind and codegraph version)."""
+SOURCES_GRAPH = ID["graph/sources"]
+"""The registry of current sources: one ``cg:SourceGraph`` node per source, with its key,
+version and kind. A source's graph is current exactly when the registry lists it."""
+NO_GRAPH = ID["graph/none"]
+"""Named as a query's whole dataset when a store holds no graph: empty on every server."""
 
 
-def document_graph_iri(sha256: str) -> URIRef:
-    """The named graph holding everything read from one document."""
-    return ID[f"graph/document/{document_key(sha256)}"]
+def source_id(key: str) -> str:
+    """The short, IRI-safe identity of a source key."""
+    return _hash(key)
+
+
+def document_iri(key: str) -> URIRef:
+    """A source (page or table file), by its source key."""
+    return ID[f"document/{source_id(key)}"]
+
+
+def document_graph_iri(key: str) -> URIRef:
+    """The named graph holding everything read from one page."""
+    return ID[f"graph/document/{source_id(key)}"]
+
+
+def import_graph_iri(key: str) -> URIRef:
+    """The named graph holding everything one import (a table, or one MCD export) gave."""
+    return ID[f"graph/import/{source_id(key)}"]
 
 
 def code_graph_iri(system: str, code: str) -> URIRef:
-    """The named graph holding what every page about a code says identically (its type, notation,
-    scheme, category): shared, so two pages for one code do not store those triples twice."""
+    """The named graph holding what every source says identically about a code (its type,
+    notation, scheme, category): shared, so two pages for one code do not store it twice."""
     return ID[f"graph/code/{_key(system)}/{_key(code)}"]
 
 
-PAYERS_GRAPH = ID["graph/payers"]
-"""The named graph of the payer nodes every document points at."""
-ACTIVITY_GRAPH = ID["graph/activity"]
-"""The named graph describing the extraction activities (one per codegraph version)."""
+def vocab_graph_iri(name: str) -> URIRef:
+    """The named graph of one shipped code set (``place-of-service``, ``anatomy``, ...)."""
+    return ID[f"graph/vocab/{_key(name)}"]
 
 
-def fact_iri(sha256: str, kind: str, key: str | int) -> URIRef:
-    return ID[f"document/{document_key(sha256)}/{kind}/{_key(str(key))}"]
+def vocab_release_graph_iri(name: str, release: str) -> URIRef:
+    """One release of a large code set (ICD-10-CM): each release has a graph of its own."""
+    return ID[f"graph/vocab/{_key(name)}/{_key(release)}"]
 
 
-def evidence_iri(sha256: str, start: int, end: int) -> URIRef:
-    return ID[f"document/{document_key(sha256)}/evidence/{start}-{end}"]
+def staging_graph_iri(target: URIRef) -> URIRef:
+    """The staging graph for ``target``: derived from its name, so an upload killed part-way is
+    cleaned up by the next upload of the same graph."""
+    return ID[f"graph/staging/{_hash(str(target))}"]
+
+
+def is_codegraph_graph(name: str) -> bool:
+    """Is ``name`` a graph codegraph wrote (and not a staging graph)?"""
+    return name.startswith(str(GRAPHS)) and not name.startswith(str(STAGING_GRAPHS))
+
+
+# -- facts and evidence --------------------------------------------------------------------
+
+
+def fact_iri(key: str, kind: str, fact_key: str | int) -> URIRef:
+    return ID[f"document/{source_id(key)}/{kind}/{_key(str(fact_key))}"]
+
+
+def evidence_iri(key: str, start: int, end: int) -> URIRef:
+    return ID[f"document/{source_id(key)}/evidence/{start}-{end}"]
+
+
+def imported_fact_iri(key: str, kind: str, *fact_key: str) -> URIRef:
+    """A node an import made, e.g. (key, "coverage", "aetna", "CPT-20610", "line-4")."""
+    return ID["/".join([f"import/{source_id(key)}/{kind}", *(_key(part) for part in fact_key)])]
+
+
+def imported_assertion_iri(key: str, *fact_key: str) -> URIRef:
+    return imported_fact_iri(key, "coverage", *fact_key)
+
+
+# -- shared nodes ----------------------------------------------------------------------------
 
 
 def code_iri(system: str, code: str) -> URIRef:
     return BIOPORTAL[system][_key(code)]
 
 
-def payer_iri(name: str) -> URIRef:
-    return ID[f"payer/{slug(name)}"]
+def payer_iri(canonical_name: str) -> URIRef:
+    """A payer, by its canonical name (``payers.canonical_payer`` applies the alias table first)."""
+    readable = slug(canonical_name) or "payer"
+    return ID[f"payer/{readable}-{_hash(normalise_name(canonical_name))[:8]}"]
 
 
 def place_of_service_iri(code: str) -> URIRef:
@@ -78,8 +162,20 @@ def taxonomy_iri(code: str) -> URIRef:
     return ID[f"nucc/{_key(code)}"]
 
 
+def scheme_iri(name: str) -> URIRef:
+    return ID[f"scheme/{_key(name)}"]
+
+
+def icd10cm_chapter_iri(number: str) -> URIRef:
+    return ID[f"icd10cm/chapter/{_key(number)}"]
+
+
 def extraction_activity_iri(version: str) -> URIRef:
     return ID[f"activity/extract/{_key(version)}"]
+
+
+def import_activity_iri(kind: str, version: str) -> URIRef:
+    return ID[f"activity/import/{_key(kind)}/{_key(version)}"]
 
 
 def value_iri(scheme: str, notation: str) -> URIRef:
@@ -96,35 +192,20 @@ CATEGORY_NOTATIONS = {
 }
 
 
-# Imports (payer policy tables, the CMS Medicare Coverage Database): an import's key is the
-# SHA-256 of its file (or, for a folder of tables, of the tables' names and checksums), so
-# re-importing the same bytes gives the same IRIs and replaces the same named graph.
-
-
-def import_graph_iri(sha256: str) -> URIRef:
-    """The named graph holding everything one import (a file, or one folder of tables) gave."""
-    return ID[f"graph/import/{document_key(sha256)}"]
-
-
-def imported_fact_iri(import_sha256: str, kind: str, *key: str) -> URIRef:
-    """A node an import made, e.g. ("coverage", "aetna", "CPT-20610", "line-4")."""
-    return ID["/".join([f"import/{document_key(import_sha256)}/{kind}", *(_key(part) for part in key)])]
-
-
-def imported_assertion_iri(import_sha256: str, *key: str) -> URIRef:
-    return imported_fact_iri(import_sha256, "coverage", *key)
+def normalise_policy_identifier(identifier: str) -> str:
+    """A policy number as its publisher means it: case, spaces, hyphens, underscores and dots
+    between its parts do not make another policy (``CPB 0179`` = ``cpb-0179``)."""
+    return re.sub(r"[\s\-_.]+", "", unicodedata.normalize("NFKC", identifier)).upper()
 
 
 def policy_iri(publisher: str, identifier: str, version: str) -> URIRef:
-    """One version of a policy document: publisher (payer name or "cms-mcd"), its identifier
-    (policy number, LCD or article number) and a version key (effective date or version number)."""
-    return ID[f"policy/{slug(publisher)}/{_key(identifier)}/{_key(version)}"]
+    """One version of a policy document: publisher (canonical payer name or "cms-mcd"), its
+    identifier (policy number, LCD or article number) and a version key (effective date or
+    version number)."""
+    publisher_key = f"{slug(publisher) or 'publisher'}-{_hash(normalise_name(publisher))[:8]}"
+    return ID[f"policy/{publisher_key}/{_key(normalise_policy_identifier(identifier))}/{_key(version)}"]
 
 
 def contractor_iri(number: str) -> URIRef:
     """A Medicare Administrative Contractor, by its CMS contractor number."""
     return ID[f"contractor/{_key(number)}"]
-
-
-def import_activity_iri(kind: str, version: str) -> URIRef:
-    return ID[f"activity/import/{_key(kind)}/{_key(version)}"]

@@ -8,89 +8,51 @@ The extractor version is recorded through ``prov:wasGeneratedBy`` instead.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib.namespace import PROV
 from rdflib.term import Node
-from rdflib.namespace import DCTERMS, PROV
 
 from ..model import DocumentFacts, Evidence
 from . import iris
-from .namespaces import CG, CODE_SYSTEMS, PREFIXES, SCHEMA
+from .namespaces import CG
+from .writer import Triple, TripleWriter
 
 
-def bind_prefixes(graph: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    return graph
-
-
-class _DocumentMapper:
+class _DocumentMapper(TripleWriter):
     def __init__(self, facts: DocumentFacts, version: str):
         self.facts = facts
-        self.sha = facts.source.sha256
-        # Triples are collected in an ordered set (a dict): no graph indexes are paid for until a
-        # caller asks for a Graph, and N-Quads for a store are written straight from the terms.
-        self.triples: dict[tuple[URIRef, URIRef, Node], None] = {}
-        # Triples every page about the same code, payer or version says alike go to shared graphs
-        # (a store unions graphs as a bag: duplicates there would multiply query rows).
-        self.shared: dict[URIRef, dict[tuple[URIRef, URIRef, Node], None]] = {}
+        self.key = facts.source.identity
+        super().__init__(iris.document_graph_iri(self.key))
         self.evidence_nodes: set[URIRef] = set()
-        self.document = iris.document_iri(self.sha)
-        self.code = iris.code_iri(facts.code.system, facts.code.code)
-        self.activity = iris.extraction_activity_iri(version)
+        self.document = iris.document_iri(self.key)
+        self.code_node = iris.code_iri(facts.code.system, facts.code.code)
+        self.activity_node = iris.extraction_activity_iri(version)
         self.version = version
 
-    def add(self, s: URIRef, p: URIRef, o: Node) -> None:
-        self.triples[(s, p, o)] = None
-
-    def add_shared(self, graph: URIRef, s: URIRef, p: URIRef, o: Node) -> None:
-        self.shared.setdefault(graph, {})[(s, p, o)] = None
-
-    def evidence(self, ev: Evidence) -> URIRef:
-        node = iris.evidence_iri(self.sha, ev.start, ev.end)
+    def span(self, ev: Evidence) -> URIRef:
+        node = iris.evidence_iri(self.key, ev.start, ev.end)
         if node not in self.evidence_nodes:
             self.evidence_nodes.add(node)
-            self.add(node, RDF.type, CG.Evidence)
-            self.add(node, CG.inDocument, self.document)
-            self.add(node, CG.section, Literal(ev.section))
-            self.add(node, CG.startOffset, Literal(ev.start))
-            self.add(node, CG.endOffset, Literal(ev.end))
-            self.add(node, CG.line, Literal(ev.line))
-            self.add(node, CG.quote, Literal(ev.quote))
+            self.evidence(self.key, self.document, ev.section, ev.start, ev.end, ev.line, ev.quote)
         return node
 
     def fact(self, kind: str, key: str | int, rdf_type: URIRef, facet: URIRef | None, ev: Evidence) -> URIRef:
-        node = iris.fact_iri(self.sha, kind, key)
+        node = iris.fact_iri(self.key, kind, key)
         self.add(node, RDF.type, rdf_type)
-        self.add(node, CG.evidence, self.evidence(ev))
-        self.add(node, PROV.wasGeneratedBy, self.activity)
+        self.add(node, CG.evidence, self.span(ev))
+        self.add(node, PROV.wasGeneratedBy, self.activity_node)
         if facet is not None:
-            self.add(self.code, facet, node)
+            self.add(self.code_node, facet, node)
         return node
 
-    def text(self, node: URIRef, prop: URIRef, value: str | None) -> None:
-        if value is not None:
-            self.add(node, prop, Literal(value))
-
-    def map(self) -> dict[URIRef, list[tuple[URIRef, URIRef, Node]]]:
+    def map(self) -> dict[URIRef, list[Triple]]:
         f = self.facts
         add = self.add
 
-        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDF.type, PROV.Activity)
-        self.add_shared(iris.ACTIVITY_GRAPH, self.activity, RDFS.label, Literal(f"codegraph extract {self.version}"))
-
-        add(self.document, RDF.type, CG.SourceDocument)
-        add(self.document, CG.sha256, Literal(self.sha))
-        add(self.document, CG.sourcePath, Literal(f.source.path))
-        add(self.document, CG.describesCode, self.code)
-
-        code_graph = iris.code_graph_iri(f.code.system, f.code.code)
-        self.add_shared(code_graph, self.code, RDF.type, CG.BillingCode)
-        self.add_shared(code_graph, self.code, RDF.type, SKOS.Concept)
-        self.add_shared(code_graph, self.code, SKOS.notation, Literal(f.code.code))
-        self.add_shared(code_graph, self.code, SKOS.inScheme, CODE_SYSTEMS[f.code.system])
-        if f.code.category in iris.CATEGORY_NOTATIONS:
-            category = iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[f.code.category])
-            self.add_shared(code_graph, self.code, CG.category, category)
+        self.activity(self.activity_node, f"codegraph extract {self.version}")
+        self.source_document(self.key, f.source.sha256, f.source.path, url=f.source.url)
+        add(self.document, CG.describesCode, self.code_node)
+        self.code(f.code.system, f.code.code)
 
         overview = self.fact("overview", "code", CG.CodeOverview, CG.overview, f.code.evidence)
         self.text(overview, CG.title, f.code.title)
@@ -137,16 +99,13 @@ class _DocumentMapper:
                     add(node, CG.mentions, mention_node)
 
         for payer in f.payers:
-            payer_node = iris.payer_iri(payer.name)
-            self.add_shared(iris.PAYERS_GRAPH, payer_node, RDF.type, CG.Payer)
-            self.add_shared(iris.PAYERS_GRAPH, payer_node, RDF.type, SCHEMA.Organization)
-            self.add_shared(iris.PAYERS_GRAPH, payer_node, SCHEMA.name, Literal(payer.name))
-            add(self.document, CG.namesPayer, payer_node)
+            add(self.document, CG.namesPayer, self.payer(payer.name))
 
         for coverage in f.coverage:
-            node = self.fact("coverage", iris.slug(coverage.payer), CG.CoverageAssertion, None, coverage.evidence)
-            add(node, CG.billingCode, self.code)
-            add(node, CG.payer, iris.payer_iri(coverage.payer))
+            payer_node = self.payer(coverage.payer)
+            node = self.fact("coverage", payer_node.rsplit("/", 1)[-1], CG.CoverageAssertion, None, coverage.evidence)
+            add(node, CG.billingCode, self.code_node)
+            add(node, CG.payer, payer_node)
             add(node, CG.coverageStatus, iris.value_iri("coverage-status", coverage.status))
             add(node, CG.priorAuthorization, iris.value_iri("prior-auth", coverage.prior_auth))
             self.text(node, CG.policyIdentifier, coverage.policy_id)
@@ -180,49 +139,17 @@ class _DocumentMapper:
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
-        graphs = {iris.document_graph_iri(self.sha): list(self.triples)}
-        graphs.update((name, list(triples)) for name, triples in self.shared.items())
-        return graphs
+        return self.named_graphs()
 
 
-def facts_to_named_graphs(facts: DocumentFacts, version: str) -> dict[URIRef, list[tuple[URIRef, URIRef, Node]]]:
+def facts_to_named_graphs(facts: DocumentFacts, version: str) -> dict[URIRef, list[Triple]]:
     """One document's triples by named graph: its own graph first, then the shared graphs (the
     code's, the payers', the extraction activity's); each list in a stable order."""
     return _DocumentMapper(facts, version).map()
 
 
-def facts_to_triples(facts: DocumentFacts, version: str) -> list[tuple[URIRef, URIRef, Node]]:
-    """All triples of one document's facts, whatever their graph."""
-    return [triple for triples in facts_to_named_graphs(facts, version).values() for triple in triples]
-
-
-def facts_to_graph(facts: DocumentFacts, version: str) -> Graph:
-    """All of one document's triples as one graph (identifier: its document graph)."""
-    graph = bind_prefixes(Graph(identifier=iris.document_graph_iri(facts.source.sha256)))
-    for triple in facts_to_triples(facts, version):
-        graph.add(triple)
-    return graph
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nt_term(term: Node) -> str:
-    """A term as N-Triples writes it (``Literal.n3()`` may use Turtle's long strings, which N-Quads forbids)."""
-    if isinstance(term, Literal):
-        text = f'"{str(term).translate(_NT_ESCAPES)}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    return term.n3()
-
-
 def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
-    """One document's named graph as N-Quads text, for bulk loading into a store."""
-    return "".join(
-        f"{s.n3()} {p.n3()} {nt_term(o)} {name.n3()} .\n"
-        for name, triples in facts_to_named_graphs(facts, version).items()
-        for s, p, o in triples
-    )
+    """One document's named graphs as N-Quads text, for bulk loading into a store."""
+    mapper = _DocumentMapper(facts, version)
+    mapper.map()
+    return mapper.nquads()

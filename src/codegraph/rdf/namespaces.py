@@ -6,7 +6,9 @@ wrong IRI; ``tests/test_ontology.py`` keeps this class and the Turtle in sync.
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from typing import TypeVar
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/codegraph/"
@@ -45,6 +47,7 @@ class CG(DefinedNamespace):
     ServiceTypeFact: URIRef
     SiteOfServiceFact: URIRef
     SourceDocument: URIRef
+    SourceGraph: URIRef
     StepKind: URIRef
     TaxonomyMapping: URIRef
     UnavailableDeclaration: URIRef
@@ -119,6 +122,9 @@ class CG(DefinedNamespace):
 
     # Code lifecycle (validation: a Category III code past its sunset date)
     sunsetDate: URIRef
+    # Source identity and the registry of current sources
+    sourceKey: URIRef
+    sourceKind: URIRef
 
 
 ID = Namespace(BASE + "id/")
@@ -157,3 +163,13 @@ PREFIXES = {
     "icd10cm": BIOPORTAL["ICD-10-CM"],
 }
 """Prefixes bound on every graph codegraph writes."""
+
+
+G = TypeVar("G", bound=Graph)
+
+
+def bind_prefixes(graph: G) -> G:
+    """Bind codegraph's prefixes on ``graph`` (also a ``Dataset``); returns it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph

@@ -2,47 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node, Variable
 
+from ..choices import RDF_FILE_FORMATS
 from ..errors import GraphInputError
-from ..rdf.mapper import bind_prefixes
-from .base import QueryRows
+from ..rdf.iris import is_codegraph_graph
+from ..rdf.namespaces import bind_prefixes
+from ..rdf.terms import nquad_line, ntriple_line
+from .base import GraphStore, Quad, QueryRows, Triple
 
-# File extension -> rdflib parser/serialiser name.
-RDF_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
 
 def rdf_format_for(path: str | Path) -> str:
+    """The RDF format a file's extension names (rdflib's name for it)."""
     suffix = Path(path).suffix.lower()
-    if suffix not in RDF_FORMATS:
+    if suffix not in RDF_FILE_FORMATS:
         raise GraphInputError(
             f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'}; "
-            f"use one of {', '.join(sorted(RDF_FORMATS))}"
+            f"use one of {', '.join(sorted(RDF_FILE_FORMATS))}"
         )
-    return RDF_FORMATS[suffix]
+    return RDF_FILE_FORMATS[suffix]
 
 
-class MemoryStore:
+class MemoryStore(GraphStore):
+    """A store in memory. A file's triples outside any named graph are kept too (a Turtle file
+    has only those), so reading and querying see them; ``graph_names`` lists named graphs."""
+
     def __init__(self, dataset: Dataset | None = None):
         self.dataset = dataset if dataset is not None else bind_prefixes(Dataset(default_union=True))
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "MemoryStore":
-        """Load a Turtle, TriG, N-Triples, N-Quads or JSON-LD file."""
+    def from_file(cls, path: str | Path) -> MemoryStore:
+        """Load a Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML file."""
         fmt = rdf_format_for(path)
         dataset = bind_prefixes(Dataset(default_union=True))
         try:
@@ -53,32 +51,57 @@ class MemoryStore:
             raise GraphInputError(f"{path}: not valid {fmt}: {exc}") from exc
         return cls(dataset)
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        self.dataset.remove_graph(name)
-        target = self.dataset.graph(name)
-        for triple in graph:
-            target.add(triple)
-
-    def add_triples(self, name: URIRef, triples) -> None:
-        """Add triples to the named graph ``name`` (keeping what is there)."""
-        target = self.dataset.graph(name)
-        for triple in triples:
-            target.add(triple)
-
-    def select(self, sparql: str) -> QueryRows:
-        result = self.dataset.query(sparql)
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
+        init = {Variable(name): term for name, term in (bindings or {}).items()}
+        result = self.dataset.query(sparql, initBindings=init) if init else self.dataset.query(sparql)
         variables = [str(v) for v in (result.vars or [])]
         rows = [tuple(row) for row in result if isinstance(row, ResultRow)]
         return QueryRows(variables, rows)
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(g.identifier for g in self.dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
+        return sorted(g.identifier for g in self.dataset.graphs()
+                      if isinstance(g.identifier, URIRef) and is_codegraph_graph(str(g.identifier)) and len(g))
 
-    def triple_count(self) -> int:
-        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+    def quads(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
+              graph: URIRef | None = None) -> Iterator[Quad]:
+        context = self.dataset.graph(graph) if graph is not None else None
+        for s, p, o, g in self.dataset.quads((subject, predicate, obj, context)):
+            name = g.identifier if hasattr(g, "identifier") else g
+            if isinstance(name, URIRef):
+                yield s, p, o, name
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        staged = {name: list(triples) for name, triples in graphs.items()}  # read every input before changing anything
+        for name, triples in staged.items():
+            self.dataset.remove_graph(self.dataset.graph(name))
+            if triples:
+                target = self.dataset.graph(name)
+                for triple in triples:
+                    target.add(triple)
+
+    def add_triples(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        target = self.dataset.graph(name)
+        for triple in triples:
+            target.add(triple)
+
+    def drop_graphs(self, names: Iterable[URIRef]) -> None:
+        for name in list(names):
+            self.dataset.remove_graph(self.dataset.graph(name))
+
+    def update(self, sparql_update: str) -> None:
+        self.dataset.update(sparql_update)
+
+    def unnamed_triples(self) -> list[Triple]:
+        return list(self.dataset.graph(DATASET_DEFAULT_GRAPH_ID))
+
+    def dump(self, graphs: Sequence[URIRef] | None = None) -> bytes:
+        """N-Quads; a file's triples outside any named graph are written as triples (no graph)."""
+        if graphs is not None:
+            return super().dump(graphs)
+        lines = []
+        for s, p, o, g in self.quads():
+            lines.append(ntriple_line(s, p, o) if g == DATASET_DEFAULT_GRAPH_ID else nquad_line(s, p, o, g))
+        return "".join(lines).encode("utf-8")
 
     def to_dataset(self) -> Dataset:
         return self.dataset
-
-    def close(self) -> None:
-        pass

@@ -1,128 +1,196 @@
 """The embedded default store: pyoxigraph on disk.
 
-Loads are transactions: a document's named graph is replaced by one SPARQL Update
-(``DROP SILENT GRAPH`` then ``INSERT DATA``), so a failure leaves the previous version whole.
+Writes are transactions: ``replace_graphs`` is one SPARQL Update (``DROP SILENT GRAPH`` then
+``INSERT DATA`` for every graph), so a failure or a crash leaves every graph as it was. Only
+``bulk_load`` (pyoxigraph's bulk loader, much faster, for graphs new to the store) is not atomic;
+on failure it drops the graphs it was filling.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
+from rdflib.term import Identifier, Node
 
-from ..errors import GraphInputError
-from ..rdf.mapper import bind_prefixes
-from .base import QueryRows
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from ..errors import GraphInputError, StoreNotFoundError
+from ..rdf.iris import is_codegraph_graph
+from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
+from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 
 
-def to_rdflib(term: object) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # RDF 1.1 simple literal: rdflib writes it without datatype
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term from Oxigraph: {term!r}")
+class OxigraphStore(GraphStore):
+    """The store in the folder ``path``. ``create=False`` refuses a folder that holds no store
+    (a mistyped path should not quietly become a new, empty store)."""
 
-
-def _to_oxigraph(term: Node):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r} in Oxigraph")
-
-
-class OxigraphStore:
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, path: str | Path | None, *, create: bool = True):
+        self.path = Path(path) if path is not None else None
+        if self.path is None:  # in memory: scratch work, gone when closed
+            self.store = ox.Store()
+            return
+        if not create and not _holds_store(self.path):
+            raise StoreNotFoundError(self.path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise GraphInputError(f"{self.path}: cannot open the store: {exc}") from exc
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        body = graph.serialize(format="nt")
-        self.store.update(f"DROP SILENT GRAPH {name.n3()} ; INSERT DATA {{ GRAPH {name.n3()} {{ {body} }} }}")
+    @classmethod
+    def in_memory(cls) -> OxigraphStore:
+        """A store in memory (no files): fast scratch space, e.g. to check a build before writing it."""
+        return cls(None)
 
-    def add_triples(self, name: URIRef, triples) -> None:
-        """Add triples to the named graph ``name`` in one transaction (keeping what is there)."""
-        graph = ox.NamedNode(str(name))
-        self.store.extend(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), graph) for s, p, o in triples)
+    # -- reading ------------------------------------------------------------------------------
+
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
+        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+        solutions = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("select() runs SELECT queries only")
+        variables = [v.value for v in solutions.variables]
+        rows = [tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in variables) for solution in solutions]
+        return QueryRows(variables, rows)
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self.store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and is_codegraph_graph(g.value))
 
     def has_graph(self, name: URIRef) -> bool:
         return self.store.contains_named_graph(ox.NamedNode(str(name)))
 
-    def bulk_load_graph(self, name: URIRef, ntriples: str) -> None:
-        """Load a large graph (the ICD-10-CM scheme) with the bulk loader, which is much faster
-        than a transaction but not atomic: on failure the partial graph is dropped again, so
-        the graph is either complete or absent. Callers give each version its own graph name."""
-        try:
-            self.store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-        except (OSError, SyntaxError, ValueError):
-            self.store.update(f"DROP SILENT GRAPH {name.n3()}")
-            raise
-
-    def bulk_load_nquads(self, nquads: str, graphs: list[URIRef]) -> None:
-        """Bulk-load N-Quads that fill ``graphs``, which must be new to the store; on failure
-        those graphs are dropped again, so the store is left as it was."""
-        try:
-            self.store.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError, ValueError):
-            for graph in graphs:
-                self.drop_graph(graph)
-            raise
-
-    def drop_graph(self, name: URIRef) -> None:
-        self.store.update(f"DROP SILENT GRAPH {name.n3()}")
-
-    def select(self, sparql: str) -> QueryRows:
-        solutions = self.store.query(sparql, use_default_graph_as_union=True)
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise TypeError("select() runs SELECT queries only")
-        variables = [v.value for v in solutions.variables]
-        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in solutions]
-        return QueryRows(variables, rows)
-
-    def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+    def quads(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
+              graph: URIRef | None = None) -> Iterator[Quad]:
+        pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj, graph)]
+        for quad in self.store.quads_for_pattern(*pattern):
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode):
+                yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), URIRef(name.value)
 
     def triple_count(self) -> int:
         return len(self.store)
 
-    def dump_nquads(self) -> bytes:
-        """Every quad as N-Quads, in the store's own order (a bulk call: no per-quad Python work)."""
-        return self.store.dump(format=ox.RdfFormat.N_QUADS)
+    def dump(self, graphs: Sequence[URIRef] | None = None) -> bytes:
+        """N-Quads in the store's own order: one bulk call, no per-quad Python work."""
+        if graphs is None:
+            return self.store.dump(format=ox.RdfFormat.N_QUADS)
+        lines = []
+        for name in graphs:
+            suffix = f" <{name}> .\n".encode("utf-8")
+            ntriples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+            lines.extend(line[:-2].rstrip() + suffix for line in ntriples.splitlines() if line.strip())
+        return b"".join(lines)
 
     def dump_ntriples(self) -> bytes:
-        """The union of the graphs as N-Triples (a triple several graphs hold comes once per
-        graph; a graph is a set, so readers drop the repeats)."""
-        quads = ox.parse(self.dump_nquads(), format=ox.RdfFormat.N_QUADS)
+        quads = ox.parse(self.dump(), format=ox.RdfFormat.N_QUADS)
         return ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
 
-    def to_dataset(self) -> Dataset:
-        dataset = bind_prefixes(Dataset(default_union=True))
-        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
-        dataset.parse(data=data.decode("utf-8") if isinstance(data, bytes) else data, format="nquads")
-        return dataset
+    def checkpoint(self) -> Checkpoint | None:
+        """A backup beside the store (hard links: well under a second), which other processes
+        open read-only while this one goes on. None when no folder can be made there."""
+        if self.path is None:
+            return None
+        try:
+            scratch = tempfile.mkdtemp(prefix=".codegraph-checkpoint-", dir=self.path.parent)
+        except OSError:
+            return None
+        target = os.path.join(scratch, "store")
+        try:
+            self.store.backup(target)
+        except OSError:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return None
+        return OxigraphCheckpoint(scratch, target)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        parts = []
+        for name, triples in graphs.items():
+            parts.append(f"DROP SILENT GRAPH {nt_term(name)} ;")
+            body = "".join(ntriple_line(*triple) for triple in triples)
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH {nt_term(name)} {{ {body} }} }} ;")
+        if parts:
+            self.store.update("\n".join(parts).rstrip(" ;"))
+
+    def add_triples(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        graph = ox.NamedNode(str(name))
+        self.store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in triples)
+
+    def drop_graphs(self, names: Iterable[URIRef]) -> None:
+        drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(name)}" for name in names)
+        if drops:
+            self.store.update(drops)
+
+    def update(self, sparql_update: str) -> None:
+        self.store.update(sparql_update)
+
+    def load_nquads(self, nquads: bytes, replace: Sequence[URIRef]) -> None:
+        """Drop ``replace``, then add the quads of ``nquads``, in one transaction."""
+        parts = [f"DROP SILENT GRAPH {nt_term(name)}" for name in replace]
+        body = nquads.decode("utf-8")
+        if body.strip():
+            parts.append(f"INSERT DATA {{ {_quads_as_graph_blocks(body)} }}")
+        if parts:
+            self.store.update(" ;\n".join(parts))
+
+    def bulk_load(self, nquads: bytes, graphs: Sequence[URIRef]) -> None:
+        try:
+            self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError):
+            self.drop_graphs(graphs)
+            raise
+
+    def bulk_load_graph(self, name: URIRef, ntriples: bytes) -> None:
+        """Load one large graph (a code set release) with the bulk loader; on failure the partial
+        graph is dropped again. Callers give each version its own graph name."""
+        try:
+            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        except (OSError, SyntaxError, ValueError):
+            self.drop_graph(name)
+            raise
 
     def close(self) -> None:
-        self.store.flush()
+        if self.path is not None:
+            self.store.flush()
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path) if self.path else None!r})"
+
+
+class OxigraphCheckpoint(Checkpoint):
+    def __init__(self, scratch: str, path: str):
+        self.scratch = scratch
+        self.path = path
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def dump_ntriples(self, graphs: Sequence[str]) -> list[bytes]:
+        store = ox.Store.read_only(self.path)
+        try:
+            return [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) for graph in graphs]
+        finally:
+            del store
+
+
+def _holds_store(path: Path) -> bool:
+    """Does ``path`` hold an Oxigraph (RocksDB) store? Its CURRENT file says so."""
+    return path.is_dir() and os.path.isfile(path / "CURRENT")
+
+
+def _quads_as_graph_blocks(nquads: str) -> str:
+    """N-Quads lines as ``GRAPH <g> { ... }`` blocks of INSERT DATA (each line ends ``<g> .``)."""
+    blocks: dict[str, list[str]] = {}
+    for line in nquads.splitlines():
+        if not line.strip():
+            continue
+        head, _, graph = line.rstrip()[:-1].rstrip().rpartition(" ")
+        blocks.setdefault(graph, []).append(head + " .")
+    return " ".join(f"GRAPH {graph} {{ {' '.join(lines)} }}" for graph, lines in blocks.items())

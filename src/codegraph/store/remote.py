@@ -1,14 +1,6 @@
 """A remote SPARQL 1.1 store: Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever, Neptune, ...
 
-Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol); loads go through the SPARQL
-1.1 Graph Store HTTP Protocol. Every request carries the auth the environment gives
-(``CODEGRAPH_ENDPOINT_TOKEN`` for a bearer token, or ``CODEGRAPH_ENDPOINT_USER`` and
-``CODEGRAPH_ENDPOINT_PASSWORD`` for HTTP basic: never on the command line, where ``ps`` and shell
-history would show them), a timeout, and retries with back-off on transient failures
-(connection refused or reset, HTTP 502/503/504). Anything else is an ``EndpointError`` that
-names the URL and the HTTP status.
-
-What a store *holds* is scoped to codegraph's own graphs (IRIs under ``.../id/graph/``), so a
+What the store *holds* is scoped to codegraph's own graphs (IRIs under ``.../id/graph/``), so a
 server's system graphs (Virtuoso has several) never leak into exports. codegraph's queries read
 the union of those graphs. Many servers make their default graph that union (Virtuoso, QLever,
 GraphDB, ``oxigraph serve --union-default-graph``, Fuseki with ``unionDefaultGraph``); others
@@ -18,350 +10,169 @@ default graph as is; if not, each query names the graphs as its dataset (``defau
 and ``named-graph-uri``, SPARQL 1.1 Protocol): right on every server, but slow with many graphs
 (Oxigraph: 1 s instead of 30 ms at 100 graphs), so give such a server a union default graph.
 ``union_default_graph=True``/``False`` skips the question.
+
+Graphs are replaced all or nothing. Servers do fail part-way through a large load (a Graph Store
+PUT of 1M triples into Virtuoso 7.2 died with a deadlock after 420,539 triples). So each graph
+goes into a *staging* graph first (Graph Store PUT of the first chunk, POST of the next ones),
+the staged triple count is checked with a COUNT query, and only then does one SPARQL Update
+``MOVE`` swap it in for the target; on any failure the staging graph is dropped. The target is
+touched by the ``MOVE`` alone.
 """
 
 from __future__ import annotations
 
-import ast
-import base64
-import http.client
-import json
-import os
 import re
 import time
-import urllib.error
-import urllib.request
-import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
-from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
+from rdflib import BNode, URIRef
+from rdflib.term import Identifier, Node
 
 from ..errors import EndpointError, GraphInputError
-from ..rdf.mapper import bind_prefixes, nt_term
-from ..rdf.namespaces import ID
-from .base import QueryRows
+from ..rdf.iris import NO_GRAPH, is_codegraph_graph, staging_graph_iri
+from ..rdf.terms import nt_term, ntriple_line
+from .base import GraphStore, Quad, QueryRows, Triple
+from .endpoint import Endpoint, EndpointClient
 
-ENV_USER = "CODEGRAPH_ENDPOINT_USER"
-ENV_PASSWORD = "CODEGRAPH_ENDPOINT_PASSWORD"
-ENV_TOKEN = "CODEGRAPH_ENDPOINT_TOKEN"
+PUSH_CHUNK_TRIPLES = 50_000
+"""Triples per Graph Store request: small enough for any server's request limit and memory."""
 
-CODEGRAPH_GRAPHS = str(ID["graph/"])
-"""Every named graph codegraph writes has an IRI starting with this."""
-STAGING_GRAPHS = str(ID["graph/staging/"])
-"""Graphs a push uploads into before swapping them in; never part of what a store holds."""
-_NO_GRAPH = ID["graph/none"]  # named as the whole dataset when the store holds no graph: empty on every server
-
-TRANSIENT_STATUS = frozenset({502, 503, 504})
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_SPARQLWRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
-
-T = TypeVar("T")
+ChunkCallback = Callable[[URIRef, int, int], None]  # (graph, chunks sent, chunks in all)
 
 
-def auth_headers(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The ``Authorization`` header the environment asks for (none when nothing is set)."""
-    env = os.environ if environ is None else environ
-    token, user, password = (env.get(name) or None for name in (ENV_TOKEN, ENV_USER, ENV_PASSWORD))
-    if token and (user or password):
-        raise EndpointError(f"both {ENV_TOKEN} and {ENV_USER}/{ENV_PASSWORD} are set; set only one kind of endpoint credentials")
-    if token:
-        return {"Authorization": f"Bearer {token}"}
-    if user or password:
-        if not (user and password):
-            raise EndpointError(f"{ENV_USER} and {ENV_PASSWORD} go together: set both for HTTP basic auth (or {ENV_TOKEN} for a bearer token)")
-        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")}
-    return {}
+@dataclass
+class PushedGraph:
+    name: URIRef
+    triples: int
+    chunks: int
+    seconds: float
 
 
-def _check_url(url: str, what: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(f"{what} {url!r} is not an http(s) URL; give e.g. http://127.0.0.1:7878/query")
-    return url
+def _units(triples: Sequence[Triple]) -> Iterator[list[Triple]]:
+    """Triples in groups a chunk must not split: each request body is its own document, so a
+    blank node written in two requests would become two nodes. Triples joined through blank
+    nodes stay together; the rest go one by one."""
+    parent: dict[BNode, BNode] = {}
+
+    def root(node: BNode) -> BNode:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        blanks = [term for term in (triple[0], triple[2]) if isinstance(term, BNode)]
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+    groups: dict[BNode, list[Triple]] = {}
+    for triple in triples:
+        blank = next((term for term in (triple[0], triple[2]) if isinstance(term, BNode)), None)
+        if blank is None:
+            yield [triple]
+        else:
+            groups.setdefault(root(blank), []).append(triple)
+    yield from groups.values()
 
 
-def _sibling(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, "", ""))
+def ntriples_chunks(triples: Sequence[Triple], chunk_triples: int) -> list[bytes]:
+    """N-Triples request bodies of about ``chunk_triples`` triples each (a blank-node group larger
+    than that goes whole), in a stable order."""
+    if chunk_triples < 1:
+        raise GraphInputError(f"chunk size must be at least 1 triple, got {chunk_triples}")
+    chunks: list[bytes] = []
+    lines: list[str] = []
+    for unit in _units(triples):
+        if lines and len(lines) + len(unit) > chunk_triples:
+            chunks.append("".join(lines).encode("utf-8"))
+            lines = []
+        lines.extend(ntriple_line(s, p, o) for s, p, o in unit)
+    if lines:
+        chunks.append("".join(lines).encode("utf-8"))
+    return chunks
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """Where a server answers queries, updates and Graph Store requests, and how patiently."""
-
-    query_url: str
-    update_url: str
-    gsp_url: str | None = None
-    timeout: float = 60.0
-    retries: int = 3
-    backoff: float = 0.5  # seconds before the first retry; doubles each time
-
-    @classmethod
-    def from_urls(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
-                  timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> "Endpoint":
-        """The endpoint at ``query_url``. An Oxigraph server's query URL (``http://host:port/query``)
-        implies its ``/update`` and ``/store``; for other servers a missing update URL means the
-        query URL takes updates too (Virtuoso, QLever), and a Graph Store URL must be given to push
-        (Fuseki: ``/ds/data``, Virtuoso: ``/sparql-graph-crud``)."""
-        _check_url(query_url, "endpoint")
-        oxigraph_layout = urlsplit(query_url).path == "/query"
-        if update_url is None:
-            update_url = _sibling(query_url, "update") if oxigraph_layout else query_url
-        if gsp_url is None and oxigraph_layout:
-            gsp_url = _sibling(query_url, "store")
-        _check_url(update_url, "update endpoint")
-        if gsp_url is not None:
-            _check_url(gsp_url, "Graph Store endpoint")
-        if timeout <= 0 or retries < 0:
-            raise EndpointError(f"timeout must be > 0 and retries >= 0 (got {timeout}, {retries})")
-        return cls(query_url, update_url, gsp_url, timeout, retries, backoff)
-
-
-def _from_json(binding: dict | None) -> Node | None:
-    """One SPARQL JSON results term as the rdflib term the local stores give for it."""
-    if binding is None:
-        return None
-    kind, value = binding.get("type"), binding.get("value", "")
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if kind in ("literal", "typed-literal"):  # "typed-literal": SPARQL 1.0-era servers (Virtuoso)
-        if binding.get("xml:lang"):
-            return Literal(value, lang=binding["xml:lang"])
-        datatype = binding.get("datatype")
-        if datatype is None or datatype == _XSD_STRING:  # a simple literal: rdflib writes it without datatype
-            return Literal(value)
-        return Literal(value, datatype=URIRef(datatype))
-    raise EndpointError(f"the endpoint returned a term of type {kind!r}, which codegraph does not read (RDF-star?)")
-
-
-def _response_text(body: bytes | str | None) -> str:
-    if body is None:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    text = " ".join(text.split())
-    return text[:300] + ("..." if len(text) > 300 else "")
-
-
-def _sparqlwrapper_body(error: SPARQLWrapperException) -> str:
-    """SPARQLWrapper folds the server's answer into its message as a bytes repr; get it back."""
-    message = str(error)
-    _head, sep, raw = message.partition("Response:\n")
-    if not sep:
-        return ""
+def stage_and_swap(remote: EndpointClient, name: URIRef, triples: Sequence[Triple],
+                   chunk_triples: int = PUSH_CHUNK_TRIPLES, on_chunk: ChunkCallback | None = None) -> PushedGraph:
+    """Replace the graph ``name`` on ``remote`` with ``triples``, all or nothing."""
+    started = time.perf_counter()
+    remote.require_graph_store()
+    unique = list(dict.fromkeys(triples))  # a graph is a set: the count the server must report
+    if not unique:
+        remote.update(f"DROP SILENT GRAPH {nt_term(name)}")  # the empty graph: one atomic update
+        return PushedGraph(name, 0, 0, time.perf_counter() - started)
+    staging = staging_graph_iri(name)
+    chunks = ntriples_chunks(unique, chunk_triples)
     try:
-        return _response_text(ast.literal_eval(raw.strip()))
-    except (ValueError, SyntaxError):
-        return _response_text(raw)
+        for index, body in enumerate(chunks):
+            if index == 0:
+                remote.gsp_put(staging, body)  # also replaces whatever an interrupted push left
+            else:
+                remote.gsp_post(staging, body)
+            if on_chunk is not None:
+                on_chunk(name, index + 1, len(chunks))
+        staged = _graph_triple_count(remote, staging)
+        if staged != len(unique):
+            raise EndpointError(
+                f"{remote.endpoint.gsp_url}: the staging graph <{staging}> holds {staged} triples after the upload, "
+                f"but {len(unique)} were sent; <{name}> was not changed"
+            )
+        remote.update(f"MOVE GRAPH {staging.n3()} TO GRAPH {name.n3()}", idempotent=False)
+    except EndpointError as failure:
+        try:
+            remote.update(f"DROP SILENT GRAPH {nt_term(staging)}")
+        except EndpointError as cleanup:
+            raise EndpointError(
+                f"{failure}; <{name}> keeps its previous version, and the staging graph <{staging}> could not be "
+                f"dropped ({cleanup}): the next push of <{name}> replaces it"
+            ) from failure
+        raise
+    return PushedGraph(name, len(unique), len(chunks), time.perf_counter() - started)
 
 
-def _status_hint(status: int) -> str:
-    if status in (401, 403):
-        return f"; check the credentials in {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, and that they may do this"
-    if status == 404:
-        return "; check the URL (Oxigraph: /query /update /store; Fuseki: /ds/sparql /ds/update /ds/data; Virtuoso: /sparql /sparql-graph-crud)"
-    if status in (405, 415):
-        return "; this URL does not take this request: give --update-endpoint/--gsp-endpoint, or serve the store with --writable"
-    return ""
+def _graph_triple_count(client: EndpointClient, name: URIRef) -> int:
+    rows = client.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {nt_term(name)} {{ ?s ?p ?o }} }}").rows
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-@dataclass(frozen=True)
-class _Failure:
-    """What went wrong with one request: the error to raise, and whether a retry may help."""
-
-    error: EndpointError
-    transient: bool = False
-    status: int | None = None
-    refused: bool = False  # the request surely never reached the server
-
-
-def _failure(url: str, error: BaseException, timeout: float) -> _Failure:
-    """Translate what urllib or SPARQLWrapper raised into an ``EndpointError`` naming the URL."""
-    if isinstance(error, urllib.error.HTTPError):
-        status, body = error.code, _response_text(error.read() if error.fp else None)
-        message = f"{url}: HTTP {status} {error.reason}" + (f": {body}" if body else "") + _status_hint(status)
-        return _Failure(EndpointError(message), status in TRANSIENT_STATUS, status)
-    if isinstance(error, SPARQLWrapperException):
-        status = next((code for kind, code in _SPARQLWRAPPER_STATUS.items() if isinstance(error, kind)), 0)
-        body = _sparqlwrapper_body(error)
-        message = f"{url}: HTTP {status or '?'} {http.client.responses.get(status, 'error')}" + (f": {body}" if body else "")
-        return _Failure(EndpointError(message + _status_hint(status)), False, status)
-    reason = error.reason if isinstance(error, urllib.error.URLError) else error
-    if isinstance(reason, TimeoutError):  # not retried: a query that ran out of time would again
-        return _Failure(EndpointError(f"{url}: no answer within {timeout:g} s; raise --endpoint-timeout or ask the server less"))
-    if isinstance(reason, ConnectionRefusedError):
-        return _Failure(EndpointError(f"{url}: cannot reach the endpoint: connection refused; is the server running there?"), True, None, True)
-    if isinstance(reason, (ConnectionError, http.client.HTTPException)):
-        what = str(reason) or type(reason).__name__
-        return _Failure(EndpointError(f"{url}: the connection to the endpoint was lost ({what})"), True, None)
-    return _Failure(EndpointError(f"{url}: cannot reach the endpoint: {reason}"))
-
-
-def _set_query(wrapper: SPARQLWrapper, text: str, form: str) -> None:
-    """Give SPARQLWrapper the query and its form: its own guess reads words in comments (a header
-    that says "description" made a SELECT a DESCRIBE)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        wrapper.setQuery(text)
-    wrapper.queryType = form
-
-
-class RemoteStore:
+class RemoteStore(GraphStore):
     """A SPARQL 1.1 endpoint behind the same interface as the local stores."""
 
     def __init__(self, endpoint: Endpoint, *, union_default_graph: bool | None = None,
-                 environ: Mapping[str, str] | None = None, sleep: Callable[[float], None] = time.sleep):
+                 environ: Mapping[str, str] | None = None, sleep: Callable[[float], None] | None = None,
+                 chunk_triples: int = PUSH_CHUNK_TRIPLES):
         self.endpoint = endpoint
+        self.client = EndpointClient(endpoint, environ=environ, **({"sleep": sleep} if sleep else {}))
+        self.client.on_write = self._forget_graphs
         self.union_default_graph = union_default_graph
-        self.headers = auth_headers(environ)
-        self._sleep = sleep
+        self.chunk_triples = chunk_triples
+        self.on_chunk: ChunkCallback | None = None
         self._graphs: list[URIRef] | None = None  # what the store holds, cached until a write
 
     @classmethod
     def at(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
            retries: int = 3, backoff: float = 0.5, union_default_graph: bool | None = None,
-           environ: Mapping[str, str] | None = None) -> "RemoteStore":
+           environ: Mapping[str, str] | None = None) -> RemoteStore:
         """The server at ``query_url`` (see ``Endpoint.from_urls`` for the URLs it implies)."""
         endpoint = Endpoint.from_urls(query_url, update_url, gsp_url, timeout=timeout, retries=retries, backoff=backoff)
         return cls(endpoint, union_default_graph=union_default_graph, environ=environ)
 
-    # -- requests -------------------------------------------------------------------------
-
-    def _retrying(self, url: str, request: Callable[[], T], idempotent: bool = True) -> T:
-        """Run ``request``, retrying transient failures with exponential back-off. A request that
-        may have changed the store (``idempotent=False``) is retried only when it surely did not
-        arrive (connection refused, 503)."""
-        attempts = self.endpoint.retries + 1
-        for attempt in range(attempts):
-            try:
-                return request()
-            except EndpointError:
-                raise
-            except (urllib.error.URLError, SPARQLWrapperException, ConnectionError, TimeoutError, http.client.HTTPException) as raw:
-                failure = _failure(url, raw, self.endpoint.timeout)
-            surely_not_applied = failure.refused or failure.status == 503
-            if not failure.transient or not (idempotent or surely_not_applied):
-                raise failure.error
-            if attempt + 1 == attempts:
-                raise EndpointError(f"{failure.error} (after {attempts} tries)") from failure.error
-            self._sleep(self.endpoint.backoff * 2**attempt)
-        raise AssertionError("unreachable")
-
-    def _wrapper(self, url: str) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(url, updateEndpoint=self.endpoint.update_url)
-        wrapper.setMethod(POST)  # long queries and dataset lists fit in a form body, not a URL
-        wrapper.setOnlyConneg(True)  # content negotiation only: no format=/output= parameters
-        wrapper.setTimeout(int(max(1, round(self.endpoint.timeout))))
-        for name, value in self.headers.items():
-            wrapper.addCustomHttpHeader(name, value)
-        return wrapper
-
-    def select_raw(self, sparql: str, dataset: list[URIRef] | None = None) -> QueryRows:
-        """Run a SELECT on the server's own dataset, or with ``dataset`` as its default and named graphs."""
-        url = self.endpoint.query_url
-        wrapper = self._wrapper(url)
-        _set_query(wrapper, sparql, SELECT)
-        wrapper.setReturnFormat(JSON)
-        for graph in dataset or ():
-            wrapper.addParameter("default-graph-uri", str(graph))
-            wrapper.addParameter("named-graph-uri", str(graph))
-
-        def run() -> dict:
-            response = wrapper.query().response
-            try:
-                return json.loads(response.read().decode("utf-8"))
-            finally:
-                response.close()
-
-        try:
-            result = self._retrying(url, run)
-        except json.JSONDecodeError as error:
-            raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({error}); is this a SPARQL query endpoint?") from error
-        if not isinstance(result, dict) or "head" not in result or "results" not in result:
-            raise EndpointError(f"{url}: the answer is not a SELECT result (no 'head'/'results'); is this a SPARQL query endpoint?")
-        variables = list(result["head"].get("vars", []))
-        rows = [tuple(_from_json(binding.get(v)) for v in variables) for binding in result["results"].get("bindings", [])]
-        return QueryRows(variables, rows)
-
-    def update(self, sparql_update: str, idempotent: bool = True) -> None:
-        """Run a SPARQL Update at the update endpoint."""
-        url = self.endpoint.update_url
-        wrapper = self._wrapper(self.endpoint.query_url)
-        _set_query(wrapper, sparql_update, INSERT)  # any update form: SPARQLWrapper then posts it as update=
-
-        def run() -> None:
-            wrapper.query().response.close()
-
-        self._retrying(url, run, idempotent=idempotent)
+    def _forget_graphs(self) -> None:
         self._graphs = None
 
-    def require_graph_store(self) -> str:
-        """The Graph Store Protocol URL, or an error saying how to give it."""
-        if self.endpoint.gsp_url is None:
-            raise EndpointError(
-                f"{self.endpoint.query_url}: no Graph Store endpoint known for this server; give --gsp-endpoint URL "
-                "(Fuseki: http://host:3030/ds/data, Virtuoso: http://host:8890/sparql-graph-crud)"
-            )
-        return self.endpoint.gsp_url
+    # -- reading ------------------------------------------------------------------------------
 
-    def _gsp(self, method: str, graph: URIRef, body: bytes | None = None, idempotent: bool = True) -> bytes:
-        self.require_graph_store()
-        separator = "&" if "?" in self.endpoint.gsp_url else "?"
-        url = f"{self.endpoint.gsp_url}{separator}graph={quote(str(graph), safe='')}"
-        headers = dict(self.headers)
-        if body is not None:
-            headers["Content-Type"] = "text/turtle; charset=utf-8"  # N-Triples is Turtle, and every server reads Turtle
-        else:
-            headers["Accept"] = "application/n-triples, text/turtle;q=0.9"
-
-        def run() -> bytes:
-            request = urllib.request.Request(url, data=body, method=method, headers=headers)
-            with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
-                return response.read()
-
-        answer = self._retrying(self.endpoint.gsp_url, run, idempotent=idempotent)
-        if method != "GET":
-            self._graphs = None
-        return answer
-
-    def gsp_put(self, graph: URIRef, ntriples: bytes) -> None:
-        """Graph Store PUT: ``graph`` becomes exactly these triples."""
-        self._gsp("PUT", graph, ntriples)
-
-    def gsp_post(self, graph: URIRef, ntriples: bytes) -> None:
-        """Graph Store POST: add these triples to ``graph``."""
-        self._gsp("POST", graph, ntriples, idempotent=False)
-
-    def gsp_get(self, graph: URIRef) -> Graph:
-        """Graph Store GET of one graph."""
-        data = self._gsp("GET", graph)
-        result = Graph(identifier=graph)
-        result.parse(data=data.decode("utf-8"), format="turtle")
-        return result
-
-    # -- the GraphStore interface ---------------------------------------------------------
-
-    def select(self, sparql: str) -> QueryRows:
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
         """Run a SELECT query over the union of codegraph's graphs on the server."""
+        if bindings:
+            from ..query.binding import inject_values
+
+            sparql = inject_values(sparql, bindings)
         if self.union_default_graph is None:
             self.union_default_graph = self._default_graph_is_union()
         if self.union_default_graph:
-            return self.select_raw(sparql)
-        return self.select_raw(sparql, self.graph_names() or [_NO_GRAPH])
+            return self.client.select_raw(sparql)
+        return self.client.select_raw(sparql, self.graph_names() or [NO_GRAPH])
 
     def _default_graph_is_union(self) -> bool:
         """Does the server's default graph hold the triples of its named graphs? Asked with one
@@ -369,58 +180,68 @@ class RemoteStore:
         names = self.graph_names()
         if not names:
             return False
-        probe = self.select_raw(
+        probe = self.client.select_raw(
             f"SELECT ?s ?p ?o WHERE {{ GRAPH {names[0].n3()} {{ ?s ?p ?o FILTER(isIRI(?s) && !isBLANK(?o)) }} }} LIMIT 1"
         ).rows
         if not probe:
             return False
         s, p, o = probe[0]
-        found = self.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s.n3()} {p.n3()} {nt_term(o)} }}").rows
+        assert s is not None and p is not None and o is not None
+        found = self.client.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ {nt_term(s)} {nt_term(p)} {nt_term(o)} }}").rows
         return bool(found) and found[0][0] is not None and int(found[0][0]) > 0
 
     def graph_names(self) -> list[URIRef]:
         if self._graphs is None:
-            rows = self.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-            self._graphs = sorted(
-                row[0] for row in rows
-                if isinstance(row[0], URIRef) and str(row[0]).startswith(CODEGRAPH_GRAPHS) and not str(row[0]).startswith(STAGING_GRAPHS)
-            )
+            rows = self.client.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+            self._graphs = sorted(row[0] for row in rows if isinstance(row[0], URIRef) and is_codegraph_graph(str(row[0])))
         return list(self._graphs)
 
     def graph_triple_count(self, name: URIRef) -> int:
-        rows = self.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {name.n3()} {{ ?s ?p ?o }} }}").rows
-        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+        return _graph_triple_count(self.client, name)
 
     def triple_count(self) -> int:
         return sum(self.graph_triple_count(name) for name in self.graph_names())
 
-    def to_dataset(self) -> Dataset:
-        """Every quad of codegraph's graphs, in one SELECT (works on read-only query endpoints too)."""
-        dataset = bind_prefixes(Dataset(default_union=True))
-        names = self.graph_names()
+    def quads(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
+              graph: URIRef | None = None) -> Iterator[Quad]:
+        """Matching quads in one SELECT over codegraph's graphs (works on read-only endpoints too)."""
+        names = [graph] if graph is not None else self.graph_names()
         if not names:
-            return dataset
-        rows = self.select_raw("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", names).rows
+            return
+        terms = {"s": subject, "p": predicate, "o": obj}
+        pattern = " ".join(nt_term(term) if term is not None else f"?{name}" for name, term in terms.items())
+        rows = self.client.select_raw(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}", names).rows
         for s, p, o, g in rows:
-            dataset.graph(g).add((s, p, o))
-        return dataset
+            if isinstance(g, URIRef):
+                yield (s if subject is None else subject, p if predicate is None else predicate,  # type: ignore[misc]
+                       o if obj is None else obj, g)
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        """Replace ``name`` atomically: upload into a staging graph, check it, swap it in."""
-        from .push import stage_and_swap  # push builds on this module
+    # -- writing ------------------------------------------------------------------------------
 
-        stage_and_swap(self, name, list(graph))
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        """Each graph through its own staging graph, checked, then swapped in by MOVE."""
+        for name, triples in graphs.items():
+            self.push_graph(name, list(triples))
 
-    def add_triples(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-        body = "".join(f"{s.n3()} {p.n3()} {nt_term(o)} .\n" for s, p, o in triples).encode("utf-8")
+    def push_graph(self, name: URIRef, triples: Sequence[Triple]) -> PushedGraph:
+        """Replace one graph, all or nothing; says how many triples and requests it took."""
+        return stage_and_swap(self.client, name, triples, self.chunk_triples, self.on_chunk)
+
+    def add_triples(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        body = "".join(ntriple_line(*triple) for triple in triples).encode("utf-8")
         if body:
-            self.gsp_post(name, body)
+            self.client.gsp_post(name, body)
 
-    def drop_graph(self, name: URIRef) -> None:
-        self.update(f"DROP SILENT GRAPH {name.n3()}")
+    def drop_graphs(self, names: Iterable[URIRef]) -> None:
+        drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(name)}" for name in names)
+        if drops:
+            self.client.update(drops)
 
-    def close(self) -> None:
-        pass
+    def update(self, sparql_update: str) -> None:
+        self.client.update(sparql_update, idempotent=False)
+
+    def require_graph_store(self) -> str:
+        return self.client.require_graph_store()
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint.query_url!r})"

@@ -17,14 +17,15 @@ from importlib.metadata import version
 
 from rdflib import Graph, Literal, URIRef
 
-from ..rdf.namespaces import BIOPORTAL, CG, ID
+from ..rdf import iris
+from ..rdf.namespaces import BIOPORTAL, CG
 
-SCHEME = ID["scheme/icd10cm"]
-GRAPH = ID["graph/vocab/icd10cm"]
+SCHEME = iris.scheme_iri("icd10cm")
+GRAPH = iris.vocab_graph_iri("icd10cm")
 RELEASE_KEY = "2026-04"
 """Each release loads into a graph of its own (``GRAPH/<release>``): loading the same release
 again is a no-op, and a new release replaces the old one without moving 590,000 triples."""
-RELEASE_GRAPH = ID[f"graph/vocab/icd10cm/{RELEASE_KEY}"]
+RELEASE_GRAPH = iris.vocab_release_graph_iri("icd10cm", RELEASE_KEY)
 SOURCE = "https://www.cdc.gov/nchs/icd/icd-10-cm/files.html"
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -49,7 +50,7 @@ def _module():
 def concept_iri(item: str) -> URIRef:
     """IRI of an ICD-10-CM item: a chapter number ("18"), a block ("R10-R19") or a code ("R15.9")."""
     if item.isdigit():
-        return ID[f"icd10cm/chapter/{item}"]
+        return iris.icd10cm_chapter_iri(item)
     return BIOPORTAL["ICD-10-CM"][item]
 
 

@@ -17,8 +17,7 @@ from rdflib.namespace import DCTERMS
 
 from ..errors import ResourceError
 from ..rdf import iris
-from ..rdf.mapper import bind_prefixes
-from ..rdf.namespaces import CG, ID
+from ..rdf.namespaces import CG, bind_prefixes
 from ..resources import vocab_dir
 from .lexicon import curie_to_iri
 
@@ -90,12 +89,8 @@ SCHEMES: dict[str, SchemeSpec] = {
 }
 
 
-def scheme_iri(name: str) -> URIRef:
-    return ID[f"scheme/{name}"]
-
-
-def vocab_graph_iri(name: str) -> URIRef:
-    return ID[f"graph/vocab/{name}"]
+scheme_iri = iris.scheme_iri
+vocab_graph_iri = iris.vocab_graph_iri
 
 
 def available_schemes() -> list[str]:

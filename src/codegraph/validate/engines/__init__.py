@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from rdflib import Graph, URIRef
 
+from ...choices import DEFAULT_ENGINE
+from ...choices import ENGINES as CHOICES
 from ..shapes import node_shapes, shapes_subset
 from . import pyshacl_engine, shifty_engine
 from .base import EngineError, EngineResult, ValidationData
@@ -29,8 +31,9 @@ ENGINES: dict[str, Engine] = {
     shifty_engine.NAME: shifty_engine.validate,
 }
 FAST = shifty_engine.NAME
-DEFAULT = "fast"
-ENGINE_NAMES = (DEFAULT, *ENGINES)
+DEFAULT = DEFAULT_ENGINE
+ENGINE_NAMES = CHOICES
+assert set(ENGINE_NAMES) == {DEFAULT, *ENGINES}, "codegraph.choices.ENGINES must name every engine"
 ROUTED_TO_PYSHACL: dict[str, frozenset[URIRef]] = {shifty_engine.NAME: frozenset()}
 
 

@@ -14,7 +14,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ...errors import CodegraphError
-from ...rdf.mapper import nt_term
+from ...rdf.terms import nt_term
 from ..shapes import SH
 
 Triple = tuple[Node, Node, Node]

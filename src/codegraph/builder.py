@@ -1,0 +1,493 @@
+"""Building the graph: documents in, one named graph per source, into a store or a file.
+
+A build walks its inputs once, reads and maps each page in a worker (facts become N-Quads there,
+once), and keeps each page under its **source key**: the page's own URL when it states one,
+else its path relative to the folder given (``source_id`` overrides it for a single file). A
+source's graph IRI comes from its key, so a rebuild after an edit replaces that graph; its
+version is the SHA-256 of its bytes.
+
+Loading into a store keeps **one current version of every source**:
+
+- the registry graph (``iris.SOURCES_GRAPH``) lists each current source's graph with its key,
+  version, kind and the codegraph version that built it;
+- a source whose key and version are listed and whose graph is present is left alone;
+- a changed source is replaced in one SPARQL Update (its graph dropped, its new quads and its
+  registry entry written), so a crash leaves the old version or the new, never both;
+- new sources go in through the store's bulk loader in batches; each batch is entered in the
+  registry only after it is in, so a batch cut short is replaced whole by the next build;
+- sources listed in the registry that this build did not see are reported as absent, and
+  retired (graph and entry dropped) with ``prune=True``. The default keeps them: building one
+  new page into a store must not empty it;
+- afterwards the shared graphs (a graph per code, the payers', the activities') lose the nodes
+  no current source points at.
+
+Writing a file writes the same graphs in the canonical order of ``export.py``, so a build's file
+and an export of the store it filled are the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from rdflib import RDF, Dataset, Literal, URIRef
+from rdflib.namespace import PROV
+
+from .errors import DocumentError
+from .export import write_export
+from .extract import extract
+from .model import DocumentFacts
+from .rdf import iris
+from .rdf.mapper import facts_to_nquads
+from .rdf.namespaces import CG, bind_prefixes
+from .rdf.terms import nquad_line, nt_term
+from .read import read_document
+from .reference import reference_nquads
+from .store.base import GraphStore
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+BULK_BATCH_DOCUMENTS = 1000
+"""Pages handed to the bulk loader at once: keeps the text in memory at once small."""
+SOURCE_KIND_DOCUMENT = "document"
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, path)
+
+
+# -- finding the inputs -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """A file to read, the key it is known by, and the name to show for it."""
+
+    path: Path
+    key: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something under the inputs that is not a document codegraph can read, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be printed and stored: bytes that are not UTF-8 (a file
+    name from another system) are shown as ``\\xNN``."""
+    return os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def collect_documents(paths: Iterable[str | Path], source_id: str | None = None) -> tuple[list[DocumentInput], list[Skipped]]:
+    """The documents under ``paths`` (files named directly, and the documents found under
+    folders, following links to folders once), in a stable order, with what was skipped and why.
+
+    A file's key is its path relative to the folder given, or its name when given directly;
+    ``source_id`` names a single file's source instead."""
+    found: list[DocumentInput] = []
+    skipped: list[Skipped] = []
+    given = [Path(p) for p in paths]
+    if source_id is not None and (len(given) != 1 or given[0].is_dir()):
+        raise DocumentError(", ".join(map(str, given)), "a source id names one file; give one file with it")
+    for path in given:
+        try:
+            info = path.stat()
+        except OSError as error:
+            raise DocumentError(display_path(path), _os_reason(error)) from None
+        if stat.S_ISDIR(info.st_mode):
+            found.extend(_walk(path, skipped))
+        elif stat.S_ISREG(info.st_mode):
+            found.append(DocumentInput(path, source_id or display_path(path.name), display_path(path)))
+        else:
+            raise DocumentError(display_path(path), "not a regular file (a device, a pipe or a socket)",
+                                hint="give a page or a folder of pages")
+    return found, skipped
+
+
+def _walk(root: Path, skipped: list[Skipped]) -> Iterator[DocumentInput]:
+    seen_folders: set[tuple[int, int]] = set()
+    pending = [root]
+    files: list[DocumentInput] = []
+    while pending:
+        folder = pending.pop()
+        try:
+            identity = folder.stat()
+        except OSError as error:
+            skipped.append(Skipped(display_path(folder), _os_reason(error)))
+            continue
+        if (identity.st_dev, identity.st_ino) in seen_folders:
+            skipped.append(Skipped(display_path(folder), "a link back to a folder already read (a symlink loop); read once"))
+            continue
+        seen_folders.add((identity.st_dev, identity.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            skipped.append(Skipped(display_path(folder), _os_reason(error)))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                info = path.stat()  # follows links: a dangling link or a loop fails here
+            except OSError as error:
+                skipped.append(Skipped(display_path(path), _os_reason(error)))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                pending.append(path)
+            elif path.suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue  # not a page by its name: images, notes, the build's own outputs
+            elif not stat.S_ISREG(info.st_mode):
+                skipped.append(Skipped(display_path(path), "not a regular file (a device, a pipe or a socket)"))
+            else:
+                key = display_path(path.relative_to(root).as_posix())
+                files.append(DocumentInput(path, key, display_path(path)))
+    yield from sorted(files, key=lambda item: item.key)
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno is not None and error.errno == getattr(os, "ELOOP", -1):
+        return "a symlink loop; fix or remove the link"
+    if isinstance(error, FileNotFoundError):
+        return "no such file or folder (a dangling symlink?)"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return error.strerror or str(error)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentStatus:
+    """One line of the build report."""
+
+    path: str
+    status: str  # "built" | "failed" | "duplicate" | "skipped"
+    key: str | None = None
+    code: str | None = None
+    sha256: str | None = None
+    graph: str | None = None
+    duplicate_of: str | None = None
+    error: str | None = None
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    """What a build read: each source's facts and its named graphs as N-Quads text (what a store
+    bulk-loads and a file is written from; facts are mapped to RDF once, in the worker)."""
+
+    documents: list[DocumentFacts] = field(default_factory=list)
+    nquads: dict[str, str] = field(default_factory=dict)  # source key -> its graphs' N-Quads
+    errors: list[DocumentError] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
+    skipped: list[Skipped] = field(default_factory=list)
+    report: list[DocumentStatus] = field(default_factory=list)
+    include_reference: bool = True
+    version: str = "0+unknown"
+    # Large reference graphs (the ICD-10-CM scheme) as N-Triples text, by named graph.
+    extra_graphs: dict[URIRef, str] = field(default_factory=dict)
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({f"{d.code.system} {d.code.code}" for d in self.documents})
+
+    @property
+    def dataset(self) -> Dataset:
+        """The build as an rdflib dataset, parsed from its N-Quads on first use (small builds)."""
+        if self._dataset is None:
+            dataset = bind_prefixes(Dataset(default_union=True))
+            dataset.parse(data=b"".join(self.canonical_nquads()).decode("utf-8"), format="nquads")
+            self._dataset = dataset
+        return self._dataset
+
+    def graphs(self) -> dict[str, list[str]]:
+        """Every graph the build writes, by IRI: each source's graph, the shared graphs, the
+        registry, the reference graphs and the extra graphs; lines as N-Quads."""
+        by_graph: dict[str, set[str]] = {}
+        for text in self.nquads.values():
+            for line in text.splitlines(keepends=True):
+                by_graph.setdefault(_graph_of(line), set()).add(line)
+        registry = by_graph.setdefault(str(iris.SOURCES_GRAPH), set())
+        activity = iris.extraction_activity_iri(self.version)
+        for facts in self.documents:
+            registry.update(registry_lines(facts.source.identity, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
+        if self.include_reference:
+            for name, lines in reference_nquads().items():
+                by_graph[str(name)] = set(lines)
+        for name, ntriples in self.extra_graphs.items():
+            suffix = f" {nt_term(name)} .\n"
+            by_graph[str(name)] = {line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip()}
+        return {name: sorted(lines) for name, lines in sorted(by_graph.items())}
+
+    def canonical_nquads(self) -> Iterator[bytes]:
+        """The build in the canonical order of ``export.py``, a graph at a time."""
+        for lines in self.graphs().values():
+            yield "".join(lines).encode("utf-8")
+
+    def quad_count(self) -> int:
+        """Quads the build writes (each quad once), as a file or a fresh store holds them."""
+        return sum(len(lines) for lines in self.graphs().values())
+
+    def report_json(self) -> dict:
+        return {
+            "documents": len(self.report),
+            "built": len(self.documents),
+            "failed": len(self.errors),
+            "duplicates": len(self.duplicates),
+            "skipped": len(self.skipped),
+            "items": [asdict(item) for item in self.report],
+        }
+
+
+def _graph_of(line: str) -> str:
+    """The graph IRI of an N-Quads line that codegraph wrote (it always ends ``<graph> .``)."""
+    body = line.rstrip()[:-1].rstrip()
+    return body[body.rfind(" <") + 2 : -1]
+
+
+def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, str] | DocumentError:
+    """Worker body: the facts and their N-Quads, or the error as a value, so one bad page never
+    stops the others."""
+    try:
+        facts = extract(read_document(item.path))
+    except DocumentError as error:
+        return DocumentError(item.display, error.reason, error.line, error.hint)
+    key = facts.source.url or item.key
+    facts = replace(facts, source=replace(facts.source, key=key, path=item.display))
+    return facts, facts_to_nquads(facts, version)
+
+
+def _read_all(items: list[DocumentInput], version: str, jobs: int,
+              progress: ProgressCallback | None) -> list[tuple[DocumentFacts, str] | DocumentError]:
+    if jobs <= 1 or len(items) < 2:
+        results = []
+        for done, item in enumerate(items, start=1):
+            results.append(_read_one(item, version))
+            if progress:
+                progress(done, len(items), item.display)
+        return results
+    # Reading and mapping are pure Python and CPU bound: processes, not threads, use every core.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        chunk = max(1, min(64, len(items) // (jobs * 4) or 1))
+        versions = [version] * len(items)
+        for done, result in enumerate(pool.map(_read_one, items, versions, chunksize=chunk), start=1):
+            results.append(result)
+            if progress:
+                progress(done, len(items), items[done - 1].display)
+        return results
+
+
+def build(paths: Iterable[str | Path], *, version: str, include_reference: bool = True, jobs: int = 1,
+          progress: ProgressCallback | None = None, source_id: str | None = None) -> BuildResult:
+    """Read every document under ``paths``: one named graph per source.
+
+    A bad document is recorded in ``errors`` (and the report) and the others are still built;
+    what is not a readable file is in ``skipped``. The same page saved twice (same words, any file
+    name) is built once, under the first key. Two files that give the same source key (a page
+    and its copy stating one URL) are built once too. ``jobs`` > 1 reads the documents in that
+    many processes; the result is the same as with one."""
+    items, skipped = collect_documents(paths, source_id)
+    result = BuildResult(include_reference=include_reference, version=version, skipped=skipped)
+    result.report.extend(DocumentStatus(item.path, "skipped", error=item.reason) for item in skipped)
+    seen_content: dict[str, str] = {}
+    seen_key: dict[str, str] = {}
+    for item, outcome in zip(items, _read_all(items, version, jobs, progress)):
+        if isinstance(outcome, DocumentError):
+            result.errors.append(outcome)
+            result.report.append(DocumentStatus(item.display, "failed", error=outcome.reason, line=outcome.line))
+            continue
+        facts, nquads = outcome
+        content = facts.source.content_sha256 or facts.source.sha256
+        key = facts.source.identity
+        original = seen_content.get(content) or seen_key.get(key)
+        if original is not None:
+            result.duplicates.append((item.display, original))
+            result.report.append(DocumentStatus(item.display, "duplicate", key=key, code=facts.code.code,
+                                                sha256=facts.source.sha256, duplicate_of=original))
+            continue
+        seen_content[content] = seen_key[key] = item.display
+        result.documents.append(facts)
+        result.nquads[key] = nquads
+        result.report.append(
+            DocumentStatus(item.display, "built", key=key, code=f"{facts.code.system} {facts.code.code}",
+                           sha256=facts.source.sha256, graph=str(iris.document_graph_iri(key)), warnings=list(facts.warnings))
+        )
+    return result
+
+
+# -- the source registry -----------------------------------------------------------------------
+
+
+def registry_lines(key: str, sha256: str, kind: str, activity: URIRef) -> list[str]:
+    """The registry entry of a current source: its graph, key, version, kind and maker."""
+    graph = iris.document_graph_iri(key) if kind == SOURCE_KIND_DOCUMENT else iris.import_graph_iri(key)
+    registry = iris.SOURCES_GRAPH
+    return [
+        nquad_line(graph, RDF.type, CG.SourceGraph, registry),
+        nquad_line(graph, CG.sourceKey, Literal(key), registry),
+        nquad_line(graph, CG.sha256, Literal(sha256), registry),
+        nquad_line(graph, CG.sourceKind, Literal(kind), registry),
+        nquad_line(graph, PROV.wasGeneratedBy, activity, registry),
+    ]
+
+
+@dataclass(frozen=True)
+class RegisteredSource:
+    graph: URIRef
+    key: str
+    sha256: str
+    kind: str
+    activity: URIRef
+
+
+_REGISTRY_QUERY = f"""
+SELECT ?graph ?key ?sha ?kind ?activity WHERE {{
+  GRAPH <{iris.SOURCES_GRAPH}> {{
+    ?graph a <{CG.SourceGraph}> ; <{CG.sourceKey}> ?key ; <{CG.sha256}> ?sha ; <{CG.sourceKind}> ?kind ;
+           <http://www.w3.org/ns/prov#wasGeneratedBy> ?activity .
+  }}
+}}"""
+
+
+def registered_sources(store: GraphStore) -> dict[URIRef, RegisteredSource]:
+    """The store's current sources, by graph."""
+    sources = {}
+    for graph, key, sha, kind, activity in store.select(_REGISTRY_QUERY).rows:
+        if isinstance(graph, URIRef) and isinstance(activity, URIRef):
+            sources[graph] = RegisteredSource(graph, str(key), str(sha), str(kind), activity)
+    return sources
+
+
+def replace_source_update(graph: URIRef, nquads: str) -> str:
+    """One SPARQL Update that makes ``graph`` exactly its new quads and rewrites its registry
+    entry, adding the shared-graph quads that come with it: old or new, never both."""
+    blocks: dict[str, list[str]] = {}
+    for line in nquads.splitlines():
+        if line.strip():
+            body = line.rstrip()[:-1].rstrip()
+            split = body.rfind(" <")
+            blocks.setdefault(body[split + 1 :], []).append(body[:split] + " .")
+    inserts = " ".join(f"GRAPH {name} {{ {' '.join(lines)} }}" for name, lines in blocks.items())
+    return (f"DROP SILENT GRAPH {nt_term(graph)} ;\n"
+            f"DELETE WHERE {{ GRAPH {nt_term(iris.SOURCES_GRAPH)} {{ {nt_term(graph)} ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ {inserts} }}")
+
+
+def retire_sources(store: GraphStore, graphs: Sequence[URIRef]) -> None:
+    """Drop these sources' graphs and registry entries (one update each), then the shared nodes
+    nobody points at any more."""
+    for graph in graphs:
+        store.update(f"DROP SILENT GRAPH {nt_term(graph)} ;\n"
+                     f"DELETE WHERE {{ GRAPH {nt_term(iris.SOURCES_GRAPH)} {{ {nt_term(graph)} ?p ?o }} }}")
+    collect_shared_garbage(store)
+
+
+_UNUSED_CODE_GRAPHS = f"""
+SELECT DISTINCT ?g WHERE {{
+  GRAPH ?g {{ ?code a <{CG.BillingCode}> }}
+  FILTER(STRSTARTS(STR(?g), "{iris.CODE_GRAPHS}"))
+  FILTER NOT EXISTS {{ GRAPH ?h {{ ?x ?p ?code }} FILTER(?h != ?g) }}
+}}"""
+
+
+def collect_shared_garbage(store: GraphStore) -> None:
+    """Remove from the shared graphs what no current source points at: a code's graph once no
+    page or table is about it or names it, a payer or an activity no source refers to."""
+    unused = [row[0] for row in store.select(_UNUSED_CODE_GRAPHS).rows if isinstance(row[0], URIRef)]
+    if unused:
+        store.drop_graphs(unused)
+    for graph, kind in ((iris.PAYERS_GRAPH, CG.Payer), (iris.ACTIVITY_GRAPH, PROV.Activity)):
+        kind_term = nt_term(kind)
+        store.update(
+            f"DELETE {{ GRAPH {nt_term(graph)} {{ ?node ?p ?o }} }} WHERE {{ GRAPH {nt_term(graph)} {{ ?node a {kind_term} ; ?p ?o }}"
+            f" FILTER NOT EXISTS {{ GRAPH ?h {{ ?x ?q ?node }} FILTER(?h != {nt_term(graph)}) }} }}"
+        )
+
+
+# -- loading into a store ----------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    """What loading a build changed in a store."""
+
+    new: list[str] = field(default_factory=list)  # source keys
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # in the store, not in this build
+    retired: list[str] = field(default_factory=list)
+    quads: int = 0  # the store's quads afterwards
+
+
+def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = False) -> LoadReport:
+    """Make ``store`` hold this build's sources (module docstring: one current version each)."""
+    report = LoadReport()
+    if result.include_reference:
+        for name, lines in reference_nquads().items():
+            store.load_nquads("".join(lines).encode("utf-8"), [name])
+    _load_extra_graphs(result, store)
+    registered = registered_sources(store)
+    present = set(store.graph_names())
+    activity = iris.extraction_activity_iri(result.version)
+    fresh: list[DocumentFacts] = []
+    for facts in result.documents:
+        key = facts.source.identity
+        graph = iris.document_graph_iri(key)
+        entry = registered.pop(graph, None)
+        if entry is not None and entry.sha256 == facts.source.sha256 and entry.activity == activity and graph in present:
+            report.unchanged.append(key)
+        elif entry is not None or graph in present:
+            lines = result.nquads[key] + "".join(registry_lines(key, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
+            store.update(replace_source_update(graph, lines))
+            report.replaced.append(key)
+        else:
+            fresh.append(facts)
+    for start in range(0, len(fresh), BULK_BATCH_DOCUMENTS):
+        batch = fresh[start : start + BULK_BATCH_DOCUMENTS]
+        keys = [facts.source.identity for facts in batch]
+        store.bulk_load("".join(result.nquads[key] for key in keys).encode("utf-8"), [iris.document_graph_iri(key) for key in keys])
+        entries = "".join(line for facts in batch
+                          for line in registry_lines(facts.source.identity, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
+        store.load_nquads(entries.encode("utf-8"), [])
+        report.new.extend(keys)
+    absent = sorted((entry for entry in registered.values() if entry.kind == SOURCE_KIND_DOCUMENT), key=lambda e: e.key)
+    report.absent = [entry.key for entry in absent]
+    if prune and absent:
+        retire_sources(store, [entry.graph for entry in absent])
+        report.retired = list(report.absent)
+    elif report.replaced:
+        collect_shared_garbage(store)
+    report.quads = store.triple_count()
+    return report
+
+
+def _load_extra_graphs(result: BuildResult, store: GraphStore) -> None:
+    """Large versioned reference graphs: a release already loaded is left alone; older releases
+    of the same vocabulary go once the new one is in."""
+    present = set(store.graph_names())
+    for name, ntriples in result.extra_graphs.items():
+        if name not in present:
+            suffix = f" {nt_term(name)} .\n"
+            nquads = "".join(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip())
+            store.bulk_load(nquads.encode("utf-8"), [name])
+        family = str(name).rsplit("/", 1)[0] + "/"
+        older = [other for other in present if str(other).startswith(family) and other != name]
+        if older:
+            store.drop_graphs(older)
+
+
+def write_build(result: BuildResult, path: str | Path, fmt: str | None = None) -> int:
+    """Write the build to ``path`` (format from its extension unless ``fmt``), atomically, in
+    the canonical order. Returns the bytes written."""
+    return write_export(path, result.canonical_nquads(), fmt)
