@@ -11,26 +11,15 @@ from __future__ import annotations
 
 import re
 
-from ..model import AnatomyFact, ConceptMention, TextFact, CodeFact
+from ..model import ConceptMention
 from ..read import Document
-from ..vocab import anatomy_lexicon, clinical_lexicon
+from ..vocab import clinical_lexicon
+from .anatomy import extract_anatomy
 from .evidence import evidence, sentences
 
 _HEDGE_BEFORE = re.compile(
     r"\b(?:without|no|not|denies|denied|if|unless|absent|rather\s+than)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
 )
-
-
-def extract_anatomy(doc: Document, sources: list[CodeFact | TextFact]) -> list[AnatomyFact]:
-    found: dict[str, AnatomyFact] = {}
-    for fact in sources:
-        span = fact.evidence
-        for mention in anatomy_lexicon().find(doc.text[span.start : span.end], span.start):
-            if mention.entry.iri and mention.entry.iri not in found:
-                found[mention.entry.iri] = AnatomyFact(
-                    label=mention.entry.label, iri=mention.entry.iri, evidence=evidence(doc, mention.start, mention.end)
-                )
-    return list(found.values())
 
 
 # Clinical text: the vignette and workflow, and the overview paragraph that describes the procedure.
