@@ -267,10 +267,8 @@ class DocumentFacts:
             "description": self.description.text if self.description else None,
             "service_type": self.service_type.text if self.service_type else None,
             "site_of_service": site_json,
-            "anatomy": [
-                with_evidence({"label": a.label, "iri": a.iri, "role": a.role}, a)
-                for a in self.anatomy
-                if a.role == "target"
+            "anatomy": [  # targets only: what the code acts on
+                with_evidence({"label": a.label, "iri": a.iri}, a) for a in self.anatomy if a.role == "target"
             ],
             "anatomy_mentions": [
                 with_evidence({"label": a.label, "iri": a.iri, "role": a.role}, a)

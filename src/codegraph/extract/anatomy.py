@@ -55,7 +55,7 @@ _HARVEST_AFTER = re.compile(r"^\s*(?:muscle\s+)?(?:biops(?:y|ies)|harvest|donor\
 # Named in a disease or symptom: "peripheral artery disease", "bladder dysfunction", "pelvic pain".
 _INDICATION_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+)?(?:disease|diseases|disorders?|dysfunction|pain|syndromes?|dystonia|incontinence|"
-    r"insufficiency|symptoms?|spasticity|healing|repair)\b",
+    r"insufficiency|symptoms?|spasticity|healing|repair|function|strength|tone|weakness|atrophy)\b",
     re.IGNORECASE,
 )
 _INDICATION_BEFORE = re.compile(r"\b(?:overactive|underactive|neurogenic)\s+$", re.IGNORECASE)

@@ -17,7 +17,9 @@ class CG(DefinedNamespace):
     _fail = True
 
     # Classes
+    AnatomicalMention: URIRef
     AnatomicalTarget: URIRef
+    AnatomyRole: URIRef
     BillingCode: URIRef
     ClinicalConceptMention: URIRef
     CodeCategory: URIRef
@@ -52,7 +54,9 @@ class CG(DefinedNamespace):
     # Properties
     mentions: URIRef
     billable: URIRef
+    anatomicalMention: URIRef
     anatomicalTarget: URIRef
+    anatomyRole: URIRef
     anatomy: URIRef
     asserted: URIRef
     billingCode: URIRef
