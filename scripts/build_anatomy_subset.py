@@ -104,7 +104,8 @@ def load_source(path: Path) -> Source:
     text = raw.decode("utf-8", errors="replace")
     version = re.search(r"(?m)^data-version: (\S+)", text)
     ontology = re.search(r"(?m)^ontology: (\S+)", text)
-    label = f"{path.name} ({(version or ontology).group(1) if (version or ontology) else 'no header'}; sha256 {hashlib.sha256(raw).hexdigest()[:12]})"
+    header = version or ontology
+    label = f"{path.name} ({header.group(1) if header else 'no header'}; sha256 {hashlib.sha256(raw).hexdigest()[:12]})"
     onto = pronto.Ontology(io.BytesIO(clean_obo(text).encode("utf-8")))
     source = Source(path, label)
     for term in onto.terms():

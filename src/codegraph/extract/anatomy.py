@@ -44,13 +44,16 @@ _APPROACH_AFTER = re.compile(r"^\s*(?:approach|route|access|portal)\b", re.IGNOR
 # The harvest site: "harvested from the thigh", "biopsy of the vastus lateralis", "thigh biopsy".
 _HARVEST_CLAUSE = re.compile(
     r"\b(?:harvest\w*|liposuction|lipoaspirat\w*|biops\w+|obtain\w*|collect\w*|extract\w*|procur\w*|"
-    r"aspirat\w*|drawn|draws?|removed?|withdraw\w*|donor)\b",
+    r"aspirat\w*|drawn|draws?|removed?|removing|withdraw\w*|tak(?:e|es|en|ing)|donor)\b",
     re.IGNORECASE,
 )
 _FROM_BEFORE = re.compile(
     rf"\b(?:from|of|at)\s+(?:the\s+|a\s+|an\s+|one\s+|each\s+|patient'?s?\s+|patient\u2019s\s+){{0,2}}{_W}{{0,2}}$",
     re.IGNORECASE,
 )
+# "biopsy of the thigh", "harvest at the abdomen": with "of"/"at" only these words mark a harvest
+# site ("aspiration of a joint" is the procedure on its target).
+_HARVEST_NOUN = re.compile(r"\b(?:harvest\w*|biops\w+|donor|liposuction)\b", re.IGNORECASE)
 _HARVEST_AFTER = re.compile(r"^\s*(?:muscle\s+)?(?:biops(?:y|ies)|harvest|donor\s+site)\b", re.IGNORECASE)
 # Named in a disease or symptom: "peripheral artery disease", "bladder dysfunction", "pelvic pain".
 _INDICATION_AFTER = re.compile(
@@ -83,7 +86,9 @@ def mention_role(before: str, mention: str, after: str, group: str) -> str:
         return "target" if re.search(r"\binto\s+(?:the\s+)?$", tail, re.IGNORECASE) else "harvest-source"
     if _HARVEST_AFTER.match(after):
         return "harvest-site"
-    if _FROM_BEFORE.search(tail) and _HARVEST_CLAUSE.search(_clause(before)) and not re.search(
+    preposition = _FROM_BEFORE.search(tail)
+    harvest_words = _HARVEST_CLAUSE if preposition and preposition.group(0).lower().startswith("from") else _HARVEST_NOUN
+    if preposition and harvest_words.search(_clause(before)) and not re.search(
         r"\b(?:into|injected|injection|reinject\w*|implant\w*)\b", _clause(before)[-60:], re.IGNORECASE
     ):
         return "harvest-site"
