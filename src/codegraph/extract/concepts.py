@@ -18,6 +18,7 @@ import re
 from ..model import ConceptMention
 from ..read import Document
 from ..vocab import clinical_lexicon
+from .anatomy import extract_anatomy  # re-exported: extract/__init__ imports it from here
 from .evidence import evidence, sentences
 
 _HEDGE_BEFORE = re.compile(
@@ -78,3 +79,5 @@ def extract_concepts(doc: Document) -> list[ConceptMention]:
                         )
                     )
     return mentions
+
+__all__ = ["concept_role", "extract_anatomy", "extract_concepts"]
