@@ -18,7 +18,9 @@ import re
 from ..model import ConceptMention
 from ..read import Document
 from ..vocab import clinical_lexicon
-from .anatomy import extract_anatomy  # re-exported: extract/__init__ imports it from here
+from .anatomy import (
+    extract_anatomy,  # re-exported: extract/__init__ imports it from here
+)
 from .evidence import evidence, sentences
 
 _HEDGE_BEFORE = re.compile(
