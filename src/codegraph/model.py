@@ -53,6 +53,17 @@ CONCEPT_ROLES = (
     "position",
     "harvest-site",
     "complication",
+    "contraindication",
+)
+# What an anatomical mention is to the billed procedure. Only "target" is cg:anatomicalTarget.
+ANATOMY_ROLES = (
+    "target",  # where the injection, implant, needle or catheter goes
+    "harvest-site",  # where tissue is taken from (thigh for a muscle biopsy)
+    "harvest-source",  # the tissue or cells taken (fat, bone marrow, blood, muscle cells)
+    "approach",  # the route passed through ("through the skin", "via the urethra")
+    "indication",  # named in a disease or symptom ("peripheral artery disease")
+    "avoided",  # a structure the page says is avoided or excluded
+    "descriptor",  # names other structures ("muscles innervated by the facial nerve")
 )
 
 
@@ -129,6 +140,7 @@ class AnatomyFact:
     label: str
     iri: str
     evidence: Evidence
+    role: str = "target"  # one of ANATOMY_ROLES
 
 
 @dataclass(frozen=True)
@@ -267,7 +279,14 @@ class DocumentFacts:
             "description": self.description.text if self.description else None,
             "service_type": self.service_type.text if self.service_type else None,
             "site_of_service": site_json,
-            "anatomy": [with_evidence({"label": a.label, "iri": a.iri}, a) for a in self.anatomy],
+            "anatomy": [  # targets only: what the code acts on
+                with_evidence({"label": a.label, "iri": a.iri}, a) for a in self.anatomy if a.role == "target"
+            ],
+            "anatomy_mentions": [
+                with_evidence({"label": a.label, "iri": a.iri, "role": a.role}, a)
+                for a in self.anatomy
+                if a.role != "target"
+            ],
             "steps": [
                 with_evidence({"order": s.order, "kind": s.kind, "text": s.text}, s) for s in self.steps
             ],

@@ -1,19 +1,26 @@
-"""Anatomy the code targets and clinical concepts in its clinical context, found by lexicon.
+"""Clinical concepts in a page's clinical context, found by lexicon, each with its role.
 
-Anatomy targets are read from the title, the overview description and the service type, where a
-page says what the code treats; the same words in the workflow (a thigh biopsy) are clinical
-context, not the code's target. A mention preceded in its sentence by a negation or hedge
-("without", "with or without", "if", "no") is kept with ``asserted = False`` so it is never
-stated as a fact of the procedure.
+Roles: condition (the indication or presenting problem), diagnostic-evaluation, prior-treatment,
+complication, contraindication, and the procedural ones (imaging guidance, anesthesia, position,
+harvest site). A symptom such as bare "pain", "bleeding" or "infection" is a *complication*
+(G89.18, R58, T81.4) only in a sentence that lists complications or risks; in a presenting
+complaint or an indication ("presents with chronic pain") it is the condition treated, without
+the post-procedural code. A sentence that rules patients out ("contraindicated", "not
+candidates") makes what it names a contraindication. A mention preceded in its sentence by a
+negation or hedge ("without", "with or without", "if", "no") is kept with ``asserted = False``
+so it is never stated as a fact of the procedure. Anatomy is read in ``anatomy.py``.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model import AnatomyFact, ConceptMention, TextFact, CodeFact
+from ..model import ConceptMention
 from ..read import Document
-from ..vocab import anatomy_lexicon, clinical_lexicon
+from ..vocab import clinical_lexicon
+from .anatomy import (
+    extract_anatomy,  # re-exported: extract/__init__ imports it from here
+)
 from .evidence import evidence, sentences
 
 _HEDGE_BEFORE = re.compile(
@@ -21,16 +28,26 @@ _HEDGE_BEFORE = re.compile(
 )
 
 
-def extract_anatomy(doc: Document, sources: list[CodeFact | TextFact]) -> list[AnatomyFact]:
-    found: dict[str, AnatomyFact] = {}
-    for fact in sources:
-        span = fact.evidence
-        for mention in anatomy_lexicon().find(doc.text[span.start : span.end], span.start):
-            if mention.entry.iri and mention.entry.iri not in found:
-                found[mention.entry.iri] = AnatomyFact(
-                    label=mention.entry.label, iri=mention.entry.iri, evidence=evidence(doc, mention.start, mention.end)
-                )
-    return list(found.values())
+_COMPLICATION_CONTEXT = re.compile(
+    r"\b(?:complications?|risks?|adverse|side[\s-]effects?|watch(?:ed|es)?\s+for|monitor(?:ed|s|ing)?\s+for|"
+    r"post-?procedur\w*|postoperative|after\s+the\s+(?:procedure|injection)|may\s+(?:cause|occur|develop)|"
+    r"potential|warn\w*|counsel\w*)\b",
+    re.IGNORECASE,
+)
+_CONTRAINDICATION_CONTEXT = re.compile(
+    r"\b(?:contraindicat\w*|not\s+(?:a\s+)?candidates?|should\s+not\s+(?:receive|undergo|be\s+(?:treated|injected))|"
+    r"excluded?\s+(?:from|if)|precludes?)\b",
+    re.IGNORECASE,
+)
+
+
+def concept_role(lexicon_role: str, sentence: str) -> str:
+    """The role a mention plays in its sentence (see the module docstring)."""
+    if lexicon_role in ("condition", "complication") and _CONTRAINDICATION_CONTEXT.search(sentence):
+        return "contraindication"
+    if lexicon_role == "complication" and not _COMPLICATION_CONTEXT.search(sentence):
+        return "condition"
+    return lexicon_role
 
 
 # Clinical text: the vignette and workflow, and the overview paragraph that describes the procedure.
@@ -48,17 +65,21 @@ def extract_concepts(doc: Document) -> list[ConceptMention]:
                 for mention in clinical_lexicon().find(sentence, s_start):
                     before = doc.text[s_start : mention.start]
                     asserted = not _HEDGE_BEFORE.search(before)
-                    key = (mention.entry.role, mention.entry.label, asserted)
+                    role = concept_role(mention.entry.role, sentence)
+                    key = (role, mention.entry.label, asserted)
                     if key in seen:
                         continue
                     seen.add(key)
                     mentions.append(
                         ConceptMention(
-                            role=mention.entry.role,
+                            role=role,
                             label=mention.entry.label,
-                            iri=mention.entry.iri,
+                            # the lexicon's code is the complication's (G89.18 is post-procedural pain)
+                            iri=mention.entry.iri if role == mention.entry.role else None,
                             asserted=asserted,
                             evidence=evidence(doc, mention.start, mention.end),
                         )
                     )
     return mentions
+
+__all__ = ["concept_role", "extract_anatomy", "extract_concepts"]

@@ -74,8 +74,15 @@ class _DocumentMapper(TripleWriter):
                     add(node, CG.candidatePlaceOfService, iris.place_of_service_iri(pos))
 
         for target in f.anatomy:
-            node = self.fact("anatomy", iris.slug(target.iri.rsplit("/", 1)[-1]), CG.AnatomicalTarget, CG.anatomicalTarget, target.evidence)
+            # Only a target is cg:anatomicalTarget; a harvest site, approach, indication or avoided
+            # structure is a cg:AnatomicalMention with its role, so no query reads it as a target.
+            local = iris.slug(target.iri.rsplit("/", 1)[-1])
+            if target.role == "target":
+                node = self.fact("anatomy", local, CG.AnatomicalTarget, CG.anatomicalTarget, target.evidence)
+            else:
+                node = self.fact("anatomy-mention", f"{target.role}-{local}", CG.AnatomicalMention, CG.anatomicalMention, target.evidence)
             add(node, CG.anatomy, URIRef(target.iri))
+            add(node, CG.anatomyRole, iris.value_iri("anatomy-role", target.role))
             add(node, RDFS.label, Literal(target.label))
 
         mention_nodes = []

@@ -19,7 +19,9 @@ class CG(DefinedNamespace):
     _fail = True
 
     # Classes
+    AnatomicalMention: URIRef
     AnatomicalTarget: URIRef
+    AnatomyRole: URIRef
     BillingCode: URIRef
     ClinicalConceptMention: URIRef
     CodeCategory: URIRef
@@ -55,7 +57,9 @@ class CG(DefinedNamespace):
     # Properties
     mentions: URIRef
     billable: URIRef
+    anatomicalMention: URIRef
     anatomicalTarget: URIRef
+    anatomyRole: URIRef
     anatomy: URIRef
     asserted: URIRef
     billingCode: URIRef

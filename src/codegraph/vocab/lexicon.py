@@ -3,7 +3,8 @@
 The lexicon is built from the shipped reference files (``data/vocab/anatomy.csv`` and
 ``data/vocab/clinical-lexicon.csv``). One compiled alternation, longest form first, finds the
 leftmost-longest mentions in a single pass, so "external anal sphincter" is one mention, not
-also "anal sphincter".
+also "anal sphincter". Only anatomy rows with surface forms (the structures the family names)
+are recognised; the ancestor rows generated with them exist for the hierarchy, not for text.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class LexiconEntry:
     label: str
     role: str  # "anatomy" or a clinical concept role
     iri: str | None
+    group: str = ""  # anatomy: the seed group ("material" for tissues harvested, never targets)
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,12 @@ class Lexicon:
             yield Mention(entry, offset + match.start(), offset + match.end())
 
 
-def _load(rows: Iterator[dict[str, str]], role_of, iri_of) -> dict[str, LexiconEntry]:
+def _load(rows: Iterator[dict[str, str]], role_of, iri_of, only_with_forms: bool = False) -> dict[str, LexiconEntry]:
     entries: dict[str, LexiconEntry] = {}
     for row in rows:
-        entry = LexiconEntry(label=row["label"].strip(), role=role_of(row), iri=iri_of(row))
+        if only_with_forms and not (row.get("synonyms") or "").strip():
+            continue
+        entry = LexiconEntry(label=row["label"].strip(), role=role_of(row), iri=iri_of(row), group=(row.get("group") or "").strip())
         for form in _forms(row["label"], row.get("synonyms") or ""):
             entries.setdefault(form, entry)
     return entries
@@ -85,7 +89,12 @@ def _load(rows: Iterator[dict[str, str]], role_of, iri_of) -> dict[str, LexiconE
 @cache
 def anatomy_lexicon() -> Lexicon:
     return Lexicon(
-        _load(_rows(vocab_dir() / "anatomy.csv"), lambda row: "anatomy", lambda row: curie_to_iri(row["id"].strip()))
+        _load(
+            _rows(vocab_dir() / "anatomy.csv"),
+            lambda row: "anatomy",
+            lambda row: curie_to_iri(row["id"].strip()),
+            only_with_forms=True,
+        )
     )
 
 
