@@ -50,3 +50,7 @@ def run_cli(capsys):
         return exit_info.value.code, captured.out, captured.err
 
     return run
+
+
+# Server fixtures (Oxigraph, Virtuoso, a recording HTTP server) for every test module.
+from servers import oxigraph_server, own_oxigraph_server, recording_server, virtuoso_server  # noqa: E402, F401

@@ -85,14 +85,23 @@ def bind_parameters(spec: QuerySpec, params: Mapping[str, str | Identifier]) -> 
         raise QueryError(f"query {spec.name!r} needs --param {missing[0]}=VALUE ({spec.param_docs.get(missing[0], 'required')})")
     if not params:
         return spec.text
-    names = sorted(params)
+    terms = {name: typed_term(name, params[name], spec.param_types.get(name)) for name in params}
+    return inject_values(spec.text, terms, where=str(spec.path))
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Identifier], where: str = "the query") -> str:
+    """``sparql`` with a one-row ``VALUES`` block binding each variable to its term, right after
+    its first ``WHERE {`` (so every backend evaluates it the same way)."""
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
     variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(typed_term(name, params[name], spec.param_types.get(name)).n3() for name in names)
+    values = " ".join(bindings[name].n3() for name in names)
     block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
-    match = _WHERE.search(_strip_comments(spec.text))
+    match = _WHERE.search(_strip_comments(sparql))
     if not match:
-        raise QueryError(f"{spec.path}: no 'WHERE {{' to bind parameters into")
-    return spec.text[: match.end()] + block + spec.text[match.end() :]
+        raise QueryError(f"{where}: no 'WHERE {{' to bind parameters into")
+    return sparql[: match.end()] + block + sparql[match.end() :]
 
 
 def _strip_comments(text: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import ResultRow
-from rdflib.term import Identifier, Node, Variable
+from rdflib.term import Identifier, Node
 
 from ..choices import RDF_FILE_FORMATS
 from ..errors import GraphInputError
@@ -52,8 +52,11 @@ class MemoryStore(GraphStore):
         return cls(dataset)
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
-        init = {Variable(name): term for name, term in (bindings or {}).items()}
-        result = self.dataset.query(sparql, initBindings=init) if init else self.dataset.query(sparql)
+        if bindings:
+            from ..query.binding import inject_values
+
+            sparql = inject_values(sparql, bindings)
+        result = self.dataset.query(sparql)
         variables = [str(v) for v in (result.vars or [])]
         rows = [tuple(row) for row in result if isinstance(row, ResultRow)]
         return QueryRows(variables, rows)
@@ -64,14 +67,21 @@ class MemoryStore(GraphStore):
 
     def quads(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
               graph: URIRef | None = None) -> Iterator[Quad]:
-        context = self.dataset.graph(graph) if graph is not None else None
-        for s, p, o, g in self.dataset.quads((subject, predicate, obj, context)):
+        if graph is not None:  # one graph: its own index (a union dataset's quads() ignores the context)
+            for s, p, o in self.dataset.graph(graph).triples((subject, predicate, obj)):
+                yield s, p, o, graph
+            return
+        for s, p, o, g in self.dataset.quads((subject, predicate, obj, None)):
             name = g.identifier if hasattr(g, "identifier") else g
             if isinstance(name, URIRef):
                 yield s, p, o, name
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
-        staged = {name: list(triples) for name, triples in graphs.items()}  # read every input before changing anything
+        staged = {name: list(triples) for name, triples in graphs.items()}  # read and check every input first
+        for name, triples in staged.items():
+            for triple in triples:
+                if not all(isinstance(term, Node) for term in triple):
+                    raise GraphInputError(f"not an RDF triple for <{name}>: {triple!r}; no graph was changed")
         for name, triples in staged.items():
             self.dataset.remove_graph(self.dataset.graph(name))
             if triples:

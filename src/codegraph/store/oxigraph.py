@@ -49,8 +49,11 @@ class OxigraphStore(GraphStore):
     # -- reading ------------------------------------------------------------------------------
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
-        substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
-        solutions = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if bindings:
+            from ..query.binding import inject_values
+
+            sparql = inject_values(sparql, bindings)
+        solutions = self.store.query(sparql, use_default_graph_as_union=True)
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError("select() runs SELECT queries only")
         variables = [v.value for v in solutions.variables]

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import EndpointError, GraphInputError
@@ -92,42 +92,64 @@ def ntriples_chunks(triples: Sequence[Triple], chunk_triples: int) -> list[bytes
     return chunks
 
 
+def stage(remote: EndpointClient, name: URIRef, triples: Sequence[Triple], chunk_triples: int = PUSH_CHUNK_TRIPLES,
+          on_chunk: ChunkCallback | None = None) -> PushedGraph:
+    """Upload ``triples`` into the staging graph of ``name`` and check the server holds them all.
+    ``name`` itself is not touched."""
+    started = time.perf_counter()
+    unique = list(dict.fromkeys(triples))  # a graph is a set: the count the server must report
+    staging = staging_graph_iri(name)
+    chunks = ntriples_chunks(unique, chunk_triples) if unique else []
+    for index, body in enumerate(chunks):
+        if index == 0:
+            remote.gsp_put(staging, body)  # also replaces whatever an interrupted upload left
+        else:
+            remote.gsp_post(staging, body)
+        if on_chunk is not None:
+            on_chunk(name, index + 1, len(chunks))
+    staged = _graph_triple_count(remote, staging) if unique else 0
+    if staged != len(unique):
+        raise EndpointError(
+            f"{remote.endpoint.gsp_url}: the staging graph <{staging}> holds {staged} triples after the upload, "
+            f"but {len(unique)} were sent; <{name}> was not changed"
+        )
+    return PushedGraph(name, len(unique), len(chunks), time.perf_counter() - started)
+
+
+def stage_and_swap_all(remote: EndpointClient, graphs: Mapping[URIRef, Sequence[Triple]],
+                       chunk_triples: int = PUSH_CHUNK_TRIPLES, on_chunk: ChunkCallback | None = None) -> list[PushedGraph]:
+    """Replace every graph of ``graphs`` on ``remote``, all or nothing: each is staged and checked,
+    then one update request swaps them all in (a server applies one request in one transaction).
+    On any failure the staging graphs are dropped and every target keeps its previous version."""
+    remote.require_graph_store()
+    pushed: list[PushedGraph] = []
+    try:
+        for name, triples in graphs.items():
+            pushed.append(stage(remote, name, triples, chunk_triples, on_chunk))
+        swaps = [f"MOVE SILENT GRAPH {nt_term(staging_graph_iri(p.name))} TO GRAPH {nt_term(p.name)}" if p.triples
+                 else f"DROP SILENT GRAPH {nt_term(p.name)}" for p in pushed]
+        if swaps:
+            remote.update(" ;\n".join(swaps), idempotent=False)
+    except EndpointError as failure:
+        names = ", ".join(f"<{name}>" for name in graphs)
+        verb = "keeps its" if len(graphs) == 1 else "keep their"
+        drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(staging_graph_iri(name))}" for name in graphs)
+        try:
+            if drops:
+                remote.update(drops)
+        except EndpointError as cleanup:
+            raise EndpointError(
+                f"{failure}; {names} {verb} previous version, and the staging graph(s) could not be "
+                f"dropped ({cleanup}): the next push of {names} replaces them"
+            ) from failure
+        raise
+    return pushed
+
+
 def stage_and_swap(remote: EndpointClient, name: URIRef, triples: Sequence[Triple],
                    chunk_triples: int = PUSH_CHUNK_TRIPLES, on_chunk: ChunkCallback | None = None) -> PushedGraph:
     """Replace the graph ``name`` on ``remote`` with ``triples``, all or nothing."""
-    started = time.perf_counter()
-    remote.require_graph_store()
-    unique = list(dict.fromkeys(triples))  # a graph is a set: the count the server must report
-    if not unique:
-        remote.update(f"DROP SILENT GRAPH {nt_term(name)}")  # the empty graph: one atomic update
-        return PushedGraph(name, 0, 0, time.perf_counter() - started)
-    staging = staging_graph_iri(name)
-    chunks = ntriples_chunks(unique, chunk_triples)
-    try:
-        for index, body in enumerate(chunks):
-            if index == 0:
-                remote.gsp_put(staging, body)  # also replaces whatever an interrupted push left
-            else:
-                remote.gsp_post(staging, body)
-            if on_chunk is not None:
-                on_chunk(name, index + 1, len(chunks))
-        staged = _graph_triple_count(remote, staging)
-        if staged != len(unique):
-            raise EndpointError(
-                f"{remote.endpoint.gsp_url}: the staging graph <{staging}> holds {staged} triples after the upload, "
-                f"but {len(unique)} were sent; <{name}> was not changed"
-            )
-        remote.update(f"MOVE GRAPH {staging.n3()} TO GRAPH {name.n3()}", idempotent=False)
-    except EndpointError as failure:
-        try:
-            remote.update(f"DROP SILENT GRAPH {nt_term(staging)}")
-        except EndpointError as cleanup:
-            raise EndpointError(
-                f"{failure}; <{name}> keeps its previous version, and the staging graph <{staging}> could not be "
-                f"dropped ({cleanup}): the next push of <{name}> replaces it"
-            ) from failure
-        raise
-    return PushedGraph(name, len(unique), len(chunks), time.perf_counter() - started)
+    return stage_and_swap_all(remote, {name: triples}, chunk_triples, on_chunk)[0]
 
 
 def _graph_triple_count(client: EndpointClient, name: URIRef) -> int:
@@ -219,9 +241,13 @@ class RemoteStore(GraphStore):
     # -- writing ------------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
-        """Each graph through its own staging graph, checked, then swapped in by MOVE."""
-        for name, triples in graphs.items():
-            self.push_graph(name, list(triples))
+        """Each graph through its own staging graph, checked; then one request swaps them all in."""
+        staged = {name: list(triples) for name, triples in graphs.items()}
+        for name, triples in staged.items():
+            for triple in triples:
+                if not all(isinstance(term, (URIRef, BNode, Literal)) for term in triple):
+                    raise GraphInputError(f"not an RDF triple for <{name}>: {triple!r}; no graph was changed")
+        stage_and_swap_all(self.client, staged, self.chunk_triples, self.on_chunk)
 
     def push_graph(self, name: URIRef, triples: Sequence[Triple]) -> PushedGraph:
         """Replace one graph, all or nothing; says how many triples and requests it took."""
