@@ -80,16 +80,19 @@ def main() -> None:
         rows += [
             (f"[{size}] extract, 1 core", f"{f['extract_1']['documents_per_second']:.0f} docs/s"),
             (f"[{size}] extract, {cores} cores", f"{f['extract_all']['documents_per_second']:.0f} docs/s"),
-            (f"[{size}] build -> embedded store", f"{f['build_store']['seconds']:.1f} s, {f['build_store']['peak_mb']:.0f} MB, {f['build_store']['triples']:,} quads"),
+            (f"[{size}] build -> embedded store",
+                f"{f['build_store']['seconds']:.1f} s, {f['build_store']['peak_mb']:.0f} MB, {f['build_store']['triples']:,} quads"),
             (f"[{size}] build -> N-Quads file", f"{f['build_file']['seconds']:.1f} s, {f['build_file']['peak_mb']:.0f} MB"),
         ]
-        rows.append((f"[{size}] validate, fast engine, {cores} cores", f"{f['validate_fast']['seconds']:.1f} s, {f['validate_fast']['peak_mb']:.0f} MB, {f['validate_fast']['findings']:,} findings"))
+        rows.append((f"[{size}] validate, fast engine, {cores} cores",
+            f"{f['validate_fast']['seconds']:.1f} s, {f['validate_fast']['peak_mb']:.0f} MB, {f['validate_fast']['findings']:,} findings"))
         if "validate_pyshacl" in f:
             one, p = f["validate_fast_1"], f["validate_pyshacl"]
             rows.append((f"[{size}] validate, fast engine, 1 core", f"{one['seconds']:.1f} s, {one['peak_mb']:.0f} MB"))
             rows.append((f"[{size}] validate, pySHACL, 1 core", f"{p['seconds']:.1f} s, {p['peak_mb']:.0f} MB, {p['findings']:,} findings"))
             same = p["fingerprint"] == one["fingerprint"] == f["validate_fast"]["fingerprint"]
-            rows.append((f"[{size}] pySHACL / fast", f"{p['seconds'] / one['seconds']:.1f}x on one core, {p['seconds'] / f['validate_fast']['seconds']:.1f}x on {cores}; same findings: {same}"))
+            rows.append((f"[{size}] pySHACL / fast",
+                f"{p['seconds'] / one['seconds']:.1f}x on one core, {p['seconds'] / f['validate_fast']['seconds']:.1f}x on {cores}; same findings: {same}"))
         for name, q in f["queries_oxigraph"]["queries"].items():
             r = f.get("queries_rdflib", {}).get("queries", {}).get(name)
             ratio = f"; rdflib {r['median_ms']:,.0f} ms ({r['median_ms'] / q['median_ms']:,.0f}x)" if r else ""
@@ -101,7 +104,8 @@ def main() -> None:
 
     icd = step("icd10cm", str(work / "store-icd10cm"))
     results["icd10cm"] = icd
-    rows.append(("ICD-10-CM load", f"{icd['seconds']:.1f} s ({icd['generate_seconds']:.1f} s generate, {icd['load_seconds']:.1f} s bulk load), {icd['triples']:,} triples"))
+    rows.append(("ICD-10-CM load",
+        f"{icd['seconds']:.1f} s ({icd['generate_seconds']:.1f} s generate, {icd['load_seconds']:.1f} s bulk load), {icd['triples']:,} triples"))
 
     if len(sizes) >= 2:
         small, large = results["sizes"][str(sizes[0])], results["sizes"][str(sizes[-1])]

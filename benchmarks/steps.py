@@ -27,7 +27,8 @@ def extract(folder: str, jobs: str) -> dict:
 
 
 def build(folder: str, target: str, jobs: str) -> dict:
-    from codegraph import OxigraphStore, build as build_graph, load_into_store, write_build
+    from codegraph import OxigraphStore, load_into_store, write_build
+    from codegraph import build as build_graph
 
     start = time.perf_counter()
     result = build_graph([folder], jobs=int(jobs))
@@ -68,7 +69,6 @@ def queries(source: str, kind: str, codes: str, repeat: str) -> dict:
     from datetime import date
 
     from codegraph import MemoryStore, OxigraphStore, check_coverage, run_named_query
-
     from codegraph.query import load_catalog
 
     load_catalog()  # parsed once per process; not part of a query's time

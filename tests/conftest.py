@@ -53,4 +53,4 @@ def run_cli(capsys):
 
 
 # Server fixtures (Oxigraph, Virtuoso, a recording HTTP server) for every test module.
-from servers import oxigraph_server, own_oxigraph_server, recording_server, virtuoso_server  # noqa: E402, F401
+from servers import own_oxigraph_server, oxigraph_server, recording_server, virtuoso_server  # noqa: E402, F401

@@ -92,7 +92,7 @@ class OxigraphServer:
         self.port = 0
         self.log = location.parent / f"{location.name}.server.log"
 
-    def start(self) -> "OxigraphServer":
+    def start(self) -> OxigraphServer:
         self.port = free_port()
         command = [oxigraph_binary(), "serve", "--location", str(self.location), "--bind", f"{HOST}:{self.port}"]
         if self.union_default_graph:
@@ -135,7 +135,7 @@ class VirtuosoServer:
         self.sql_port = free_port()
         self.log = folder / "server.log"
 
-    def start(self) -> "VirtuosoServer":
+    def start(self) -> VirtuosoServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         ini = self.folder / "virtuoso.ini"
         d = self.folder

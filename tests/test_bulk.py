@@ -7,8 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-
 from codegraph import OxigraphStore, build, export_graph, load_into_store, serialize
 from codegraph.rdf.iris import SOURCES_GRAPH, document_graph_iri
 from conftest import SEED

@@ -96,3 +96,24 @@ def test_usage_errors_are_exit_2(run_cli, tmp_path):
     broken.write_text("<a> <b> .\n", encoding="utf-8")
     code, _out, err = run_cli("validate", "--data", broken)
     assert code == 2 and "broken.ttl: not valid turtle" in err
+
+
+def test_help_loads_no_rdf_library():
+    """``codegraph --help`` (and every command's help) answers without importing rdflib,
+    pyoxigraph, pySHACL or SPARQLWrapper: the command line imports them when a command runs."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from codegraph.cli import cli\n"
+        "for args in ([], ['build'], ['validate'], ['query', 'run'], ['coverage', 'check'], ['export'], ['site']):\n"
+        "    try:\n"
+        "        cli.main(args=[*args, '--help'], prog_name='codegraph', standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('loaded:', ','.join(sorted(m for m in ('rdflib', 'pyoxigraph', 'pyshacl', 'SPARQLWrapper', 'jinja2') if m in sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.splitlines()[-1] == "loaded: "
+    assert "Usage: codegraph" in done.stdout

@@ -144,19 +144,23 @@ def test_covered_outright(check):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"code": "ABC12"}, "--code: 'ABC12' is not a CPT or HCPCS code"),
-        ({"diagnosis": "R15-9"}, "--dx: 'R15-9' is not an ICD-10-CM code"),
-        ({"place_of_service": "100"}, "--pos: '100' is not a CMS place-of-service code"),
-        ({"place_of_service": "11;22"}, "--pos: give one place of service"),
-        ({"line_of_business": "employer"}, "--line-of-business: unknown line of business 'employer'"),
-        ({"payer": "  "}, "--payer: no payer named"),
+        ({"code": "ABC12"}, "code: 'ABC12' is not a CPT or HCPCS code"),
+        ({"diagnosis": "R15-9"}, "diagnosis: 'R15-9' is not an ICD-10-CM code"),
+        ({"place_of_service": "100"}, "place_of_service: '100' is not a CMS place-of-service code"),
+        ({"place_of_service": "11;22"}, "place_of_service: give one place of service"),
+        ({"line_of_business": "employer"}, "line_of_business: unknown line of business 'employer'"),
+        ({"payer": "  "}, "payer: no payer named"),
     ],
 )
 def test_bad_inputs_are_errors_that_name_the_option(stores, options, message):
+    from codegraph.cli import cli_message
+
     arguments = {"code": "J7321", "payer": "Aetna", **options}
     with pytest.raises(QueryError) as error:
         check_coverage(stores["memory"], arguments.pop("code"), arguments.pop("payer"), on=JUNE_2025, **arguments)
-    assert str(error.value).startswith(message)
+    assert str(error.value).startswith(message)  # the library names its parameter ...
+    flag = {"diagnosis": "dx", "place_of_service": "pos", "line_of_business": "line-of-business"}.get(message.split(":")[0], message.split(":")[0])
+    assert cli_message(error.value).startswith(f"--{flag}:")  # ... the command line its flag
 
 
 # ---------------------------------------------------------------- the command line

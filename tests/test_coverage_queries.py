@@ -9,8 +9,8 @@ tests/fixtures/mcd/, read with paths relative to the repository so rows name the
 from __future__ import annotations
 
 import contextlib
-import re
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -376,7 +376,7 @@ def test_a_payer_name_with_quotes_and_braces_is_one_literal_in_the_values_block(
 
 @pytest.mark.parametrize("bad", ["2025-13-01", "2025-02-30", "yesterday", "2025-06-01\" } #", "20250601", ""])
 def test_a_date_parameter_must_be_a_date(bad):
-    with pytest.raises(QueryError, match="--param date must be a date YYYY-MM-DD"):
+    with pytest.raises(QueryError, match="parameter date must be a date YYYY-MM-DD"):
         bind_parameters(get_query("policies-effective-on"), {"date": bad})
 
 
@@ -398,12 +398,13 @@ def test_a_date_parameter_is_bound_as_an_xsd_date():
         ("#+ params: code\n#+ example: code\n", "takes NAME=VALUE pairs"),
     ],
 )
-def test_header_mistakes_are_resource_errors(tmp_path, header, message):
-    from codegraph import ResourceError
+def test_header_mistakes_are_catalog_errors(tmp_path, header, message):
+    from codegraph import CatalogError, ResourceError
     from codegraph.query.catalog import parse_query_file
 
     query = tmp_path / "topic" / "q.rq"
     query.parent.mkdir()
     query.write_text(f"#+ summary: s\n{header}SELECT * WHERE {{ ?s ?p ?o }}\n", encoding="utf-8")
-    with pytest.raises(ResourceError, match=re.escape(message)):
+    with pytest.raises(CatalogError, match=re.escape(message)) as raised:
         parse_query_file(query)
+    assert isinstance(raised.value, ValueError) and not isinstance(raised.value, ResourceError)  # malformed, not missing

@@ -20,25 +20,26 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from codegraph import EndpointError, add_import, MemoryStore, OxigraphStore, build, import_mcd, import_payer_policy, load_import_into_store, load_into_store, run_named_query
+from codegraph import (
+    EndpointError,
+    MemoryStore,
+    OxigraphStore,
+    add_import,
+    build,
+    import_mcd,
+    import_payer_policy,
+    load_import_into_store,
+    load_into_store,
+    run_named_query,
+)
 from codegraph.api import serialize, write_graph
 from codegraph.query import get_query, load_catalog
-from codegraph.rdf.iris import PAYERS_GRAPH, document_graph_iri
+from codegraph.rdf.iris import PAYERS_GRAPH, document_graph_iri, staging_graph_iri
 from codegraph.rdf.namespaces import ID
-from codegraph.rdf.iris import staging_graph_iri
 from codegraph.store import remote as remote_module
 from codegraph.store.push import push
 from codegraph.store.remote import Endpoint, RemoteStore, ntriples_chunks, stage_and_swap
-from servers import (  # noqa: F401 - fixtures
-    RecordingServer,
-    codegraph_command,
-    free_port,
-    oxigraph_server,
-    own_oxigraph_server,
-    recording_server,
-    virtuoso_server,
-    wait_until_answers,
-)
+from servers import RecordingServer, codegraph_command, free_port, wait_until_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "data/documents/cpt-1001T-overview.txt"
@@ -344,7 +345,7 @@ def test_exactly_one_graph_source(run_cli, graphs, oxigraph_server):
 
 def test_push_needs_a_graph_store_url_where_none_can_be_derived(graphs):
     remote = RemoteStore.at("http://127.0.0.1:9/sparql")
-    with pytest.raises(EndpointError, match="give --gsp-endpoint"):
+    with pytest.raises(EndpointError, match="give the Graph Store URL"):
         push(graphs.memory, remote)
 
 

@@ -69,7 +69,15 @@ def test_shapes_pass_shacl_shacl_and_have_messages():
     conforms, _results, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True)
     assert conforms, text
     sh = "http://www.w3.org/ns/shacl#"
-    for shape in shapes.subjects(RDF.type, URIRef(sh + "NodeShape")):
+    message = URIRef(sh + "message")
+    node_shapes = list(shapes.subjects(RDF.type, URIRef(sh + "NodeShape")))
+    assert len(node_shapes) > 10
+    for shape in node_shapes:
         assert shapes.value(shape, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")), shape
-        messages = list(shapes.objects(None, URIRef(sh + "message")))
-        assert messages
+        # Every constraint an analyst can meet speaks for itself: the node shape, each of its
+        # property shapes and each of its SPARQL constraints carries its own message.
+        parts = [*shapes.objects(shape, URIRef(sh + "property")), *shapes.objects(shape, URIRef(sh + "sparql"))]
+        own = (shape, message, None) in shapes
+        for part in parts:
+            assert own or (part, message, None) in shapes, f"{part} (of {shape}) has no sh:message"
+        assert own or parts, f"{shape} has no sh:message and no constraint that has one"

@@ -71,7 +71,7 @@ def test_hostile_parameter_values_are_values(stores, backend, hostile):
 
 
 def test_parameter_errors_are_clear():
-    with pytest.raises(QueryError, match="needs --param code"):
+    with pytest.raises(QueryError, match="needs parameter code"):
         bind_parameters(get_query("payers-for-code"), {})
     with pytest.raises(QueryError, match="has no parameter payer"):
         bind_parameters(get_query("payers-for-code"), {"code": "1001T", "payer": "Aetna"})

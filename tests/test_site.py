@@ -14,13 +14,12 @@ import pytest
 from bs4 import BeautifulSoup
 from rdflib import URIRef
 
-from codegraph import MemoryStore, add_import, OxigraphStore, build, build_site, import_mcd, import_payer_policy, load_into_store
+from codegraph import MemoryStore, OxigraphStore, add_import, build, build_site, import_mcd, import_payer_policy, load_into_store
 from codegraph.rdf.namespaces import CG
 from codegraph.site import SiteOutputError
 from codegraph.site.data import Span
 from codegraph.site.excerpts import blocks, excerpts
 from codegraph.site.render import SiteRenderer
-from servers import oxigraph_server  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
@@ -107,7 +106,7 @@ def test_index_of_many_codes_and_sources(corpus_site):
 
 
 def test_code_page_shows_the_overview_facts(seed_page):
-    overview = {dt.get_text(strip=True): dd for dt, dd in zip(seed_page.select("#overview dt"), seed_page.select("#overview dd"))}
+    overview = {dt.get_text(strip=True): dd for dt, dd in zip(seed_page.select("#overview dt"), seed_page.select("#overview dd"), strict=True)}
     assert overview["Service type"].a.get_text() == "Autologous cell injection therapy targeting the external anal sphincter muscle"
     site = overview["Site of service"]
     assert site.a.get_text().startswith("Outpatient procedural setting such as an ambulatory surgery center")
@@ -225,7 +224,7 @@ def test_matrix_colours_each_cell_by_status(corpus_site, corpus_dataset):
     for row in run_named_query(MemoryStore(corpus_dataset[1]), "coverage-matrix").as_dicts():
         expected.setdefault((str(row["code"]), str(row["payer"])), []).append(str(row["status"]))
     for tr in matrix.select("#matrix-table tbody tr"):
-        for payer, cell in zip(payers, tr.find_all("td")):
+        for payer, cell in zip(payers, tr.find_all("td"), strict=True):
             statuses = expected.get((tr["data-code"], payer), [])
             assert [badge["class"][1] for badge in cell.select(".status")] == [f"status-{s}" for s in statuses]
             if len(statuses) == 1:
@@ -294,8 +293,9 @@ def hostile_site(tmp_path_factory) -> Path:
 
 def test_document_text_with_script_is_shown_as_text(hostile_site):
     page = soup(hostile_site / "codes" / "CPT-1001T.html")
-    assert page.select_one("h1 .title").get_text() == '<script>alert(1)</script> "q" & <img src=x onerror=alert(2)> Autologous Muscle Progenitor Injection into External Anal Sphincter'
-    overview = {dt.get_text(strip=True): dd for dt, dd in zip(page.select("#overview dt"), page.select("#overview dd"))}
+    assert page.select_one("h1 .title").get_text() == (
+        '<script>alert(1)</script> "q" & <img src=x onerror=alert(2)> Autologous Muscle Progenitor Injection into External Anal Sphincter')
+    overview = {dt.get_text(strip=True): dd for dt, dd in zip(page.select("#overview dt"), page.select("#overview dd"), strict=True)}
     assert overview["Service type"].a.get_text().startswith("<script>alert(3)</script> ")
     assert "<script>alert(3)</script>" in page.select_one(".source-column").get_text()
     for path in [hostile_site / "index.html", hostile_site / "matrix.html", hostile_site / "codes" / "CPT-1001T.html"]:

@@ -172,7 +172,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     data.parse(data=_seed_copy_nquads(seed_build), format="nquads")
     graph = data.graph(URIRef("urn:test:defects"))
     seed_code, copy_code = URIRef(CPT_1001T), URIRef(CPT_1002T)
-    seed_doc, copy_doc = URIRef(DOC), URIRef(COPY_DOC)
+    copy_doc = URIRef(COPY_DOC)
     expected: set[tuple[str, str, str | None, str]] = set()
     values: dict[tuple[str, str], str] = {}
 
@@ -407,7 +407,8 @@ def test_cli_html_and_gaps(run_cli, tmp_path, seed_copy):
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed at /usr/bin/chromium (Debian package 'chromium'); the HTML report is checked for structure in test_cli_html_and_gaps")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed at /usr/bin/chromium (Debian package 'chromium'); "
+                                                 "the HTML report is checked for structure in test_cli_html_and_gaps")
 def test_html_report_opens_in_headless_chromium(planted, tmp_path):
     """The page renders, its script runs (the filter form is shown, every finding counted), and a
     screenshot is taken."""

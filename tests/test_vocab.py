@@ -9,8 +9,8 @@ import re
 import pytest
 from rdflib import SKOS, Literal, URIRef
 
-from codegraph.vocab import SCHEMES, available_schemes, scheme_graph
 from codegraph.resources import vocab_dir
+from codegraph.vocab import SCHEMES, available_schemes, scheme_graph
 
 PATTERNS = {
     "place-of-service": re.compile(r"^\d{2}$"),
@@ -38,7 +38,7 @@ def test_keys_are_well_formed_unique_and_sourced(name):
         pairs = [(row["system"], row["code"]) for row in rows]
         duplicates = sorted({p for p in pairs if pairs.count(p) > 1})
     assert not duplicates, f"{name}: duplicate codes {duplicates}"
-    missing_source = [k for k, row in zip(keys, rows) if not row["verified_source"].strip()]
+    missing_source = [k for k, row in zip(keys, rows, strict=True) if not row["verified_source"].strip()]
     assert not missing_source, f"{name}: rows without verified_source (write UNVERIFIED if unchecked): {missing_source}"
 
 

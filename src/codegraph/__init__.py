@@ -14,17 +14,21 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __all__ = [  # the one list of public names
-    "BuildResult", "CodegraphError", "CoverageAnswer", "DocumentError", "DocumentFacts", "DocumentStatus",
-    "EndpointError", "Evidence", "Finding", "GraphInputError", "GraphStore", "ImportBatch", "LoadReport",
-    "MemoryStore", "OutputError", "OxigraphStore", "QueryError", "QueryRows", "RemoteStore", "ResourceError",
-    "RowError", "SiteSummary", "Skipped", "StoreNotFoundError", "ValidationReport", "__version__", "add_import",
-    "build", "build_site", "check_coverage", "code_neighbourhood", "export_graph", "extract_document",
-    "import_dataset", "import_mcd", "import_payer_policy", "load_import_into_store", "load_into_store",
-    "open_graph_file", "open_store", "reference_graphs", "run_named_query", "serialize", "validate_graph",
-    "write_atomically", "write_build", "write_graph",
+    "__version__", "BuildResult", "CatalogError", "CellProblem", "CodegraphError", "CoverageAnswer", "DocumentError",
+    "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
+    "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MemoryStore", "NotFoundError", "OutputError",
+    "OxigraphStore", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
+    "ResourceError", "RowError", "SiteOutputError", "SiteSummary", "Skipped", "StoreNotFoundError",
+    "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build",
+    "check_coverage", "code_neighbourhood", "export_graph", "export_vocabulary", "extract_document",
+    "format_query_rows", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
+    "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
+    "push", "reference_graphs", "run_named_query", "serialize", "validate_graph", "vocabularies", "write_atomically",
+    "write_build", "write_graph",
 ]
 # Where a public name is defined: the first of these modules that has it (api first: it is light).
-_HOMES = ("api", "errors", "builder", "store", "validate", "coverage", "imports", "site", "model")
+_HOMES = ("api", "errors", "builder", "store", "store.push", "store.remote", "validate", "validate.gaps", "query",
+          "coverage", "imports", "site", "model", "vocab")
 
 
 def __getattr__(name: str) -> Any:
@@ -43,12 +47,63 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .api import *  # noqa: F403
+    from .api import (
+        __version__,
+        add_import,
+        build,
+        build_site,
+        check_build,
+        check_coverage,
+        code_neighbourhood,
+        export_graph,
+        export_vocabulary,
+        extract_document,
+        format_query_rows,
+        import_dataset,
+        import_mcd,
+        import_payer_policy,
+        list_queries,
+        load_import_into_store,
+        load_into_store,
+        missing_facets,
+        open_endpoint,
+        open_graph_file,
+        open_store,
+        push,
+        reference_graphs,
+        run_named_query,
+        serialize,
+        validate_graph,
+        vocabularies,
+        write_atomically,
+        write_build,
+        write_graph,
+    )
     from .builder import BuildResult, DocumentStatus, LoadReport, Skipped
     from .coverage import CoverageAnswer
-    from .errors import *  # noqa: F403
+    from .errors import (
+        CatalogError,
+        CellProblem,
+        CodegraphError,
+        DocumentError,
+        EndpointError,
+        EngineError,
+        GraphInputError,
+        NotFoundError,
+        OutputError,
+        QueryError,
+        ResourceError,
+        SiteOutputError,
+        StoreNotFoundError,
+        UnknownQueryError,
+    )
     from .imports import ImportBatch, RowError
     from .model import DocumentFacts, Evidence
+    from .query import QuerySpec
     from .site import SiteSummary
     from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, RemoteStore
+    from .store.push import PushReport
+    from .store.remote import PushedGraph
     from .validate import Finding, ValidationReport
+    from .validate.gaps import FacetGap
+    from .vocab import VocabularySummary

@@ -6,7 +6,7 @@ modules are imported inside the functions that need them, so ``import codegraph`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -15,16 +15,21 @@ from typing import TYPE_CHECKING
 from .choices import DEFAULT_ENGINE
 
 if TYPE_CHECKING:
-    from rdflib import Dataset, Graph
+    from rdflib import Dataset, Graph, URIRef
     from rdflib.term import Identifier
 
     from .builder import BuildResult, LoadReport, ProgressCallback
     from .coverage import CoverageAnswer
     from .imports import ImportBatch
     from .model import DocumentFacts
+    from .query import QuerySpec
     from .site import SiteSummary
-    from .store import GraphStore, OxigraphStore, QueryRows
+    from .store import GraphStore, OxigraphStore, QueryRows, RemoteStore
+    from .store.push import PushReport
+    from .store.remote import PushedGraph
     from .validate import ValidationReport
+    from .validate.gaps import FacetGap
+    from .vocab import VocabularySummary
 
 try:
     __version__ = version("codegraph")
@@ -85,7 +90,7 @@ def write_build(result: BuildResult, path: str | Path) -> int:
     return write(result, path)
 
 
-def reference_graphs() -> dict:
+def reference_graphs() -> dict[URIRef, Graph]:
     """The ontology and the shipped code sets, each as its own named graph (IRI -> rdflib Graph)."""
     from .reference import reference_graphs as graphs
 
@@ -271,3 +276,76 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
     report = validate_graph(store, engine=engine, as_of=as_of)
     return write_site(store, output, report=report, version=__version__,
                       source_label=source_label or type(store).__name__, diagrams=diagrams)
+
+
+# -- what the command line needs besides ---------------------------------------------------------
+
+
+def check_build(result: BuildResult, engine: str = DEFAULT_ENGINE, as_of: date | None = None) -> ValidationReport:
+    """Check exactly the graph a build writes (in a scratch store in memory), with the same shapes
+    ``validate_graph`` applies: the gate ``build --fail-on`` uses when it writes only a file."""
+    from .builder import load_into_store as load
+    from .store import OxigraphStore
+
+    with OxigraphStore.in_memory() as scratch:
+        load(result, scratch)
+        return validate_graph(scratch, engine=engine, as_of=as_of)
+
+
+def missing_facets(source: GraphStore, code: str | None = None) -> list[FacetGap]:
+    """Per code (or for one code), the facets no source supplies, and whether the sources declare them unavailable."""
+    from .validate.gaps import facet_gaps
+
+    return facet_gaps(source, code)
+
+
+def list_queries() -> list[QuerySpec]:
+    """The catalog queries (``queries/``), by name."""
+    from .query import load_catalog
+
+    return [spec for _name, spec in sorted(load_catalog().items())]
+
+
+def format_query_rows(rows: QueryRows, fmt: str) -> str:
+    """Query rows as text: ``table``, ``csv`` or ``json``."""
+    from .query import format_rows
+
+    return format_rows(rows, fmt)
+
+
+def open_endpoint(query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
+                  retries: int = 3, union_default_graph: bool | None = None) -> RemoteStore:
+    """A SPARQL 1.1 server as a store (credentials from ``CODEGRAPH_ENDPOINT_TOKEN`` or
+    ``CODEGRAPH_ENDPOINT_USER``/``PASSWORD``). Raises ``EndpointError`` for a URL that is not http(s)."""
+    from .store import RemoteStore
+
+    return RemoteStore.at(query_url, update_url, gsp_url, timeout=timeout, retries=retries,
+                          union_default_graph=union_default_graph)
+
+
+def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[str] | None = None, *, chunk_triples: int = 50_000,
+         on_graph: Callable[[PushedGraph], None] | None = None) -> PushReport:
+    """Send ``source``'s named graphs (or only ``graphs``) to ``remote``, each replaced all or
+    nothing; pushing everything also drops the codegraph graphs the server holds that the source
+    does not. Raises ``GraphInputError`` for a graph name that is not an IRI or not in the source,
+    ``EndpointError`` when the server fails (the graphs not yet swapped keep their old version)."""
+    from .store.push import push as send
+    from .store.remote import graph_iri
+
+    names = [graph_iri(text) for text in graphs] if graphs else None
+    return send(source, remote, names, chunk_triples=chunk_triples, on_graph=on_graph)
+
+
+def vocabularies() -> list[VocabularySummary]:
+    """The reference code sets codegraph ships or can load: name, size, title and source."""
+    from .vocab import vocabulary_summaries
+
+    return vocabulary_summaries()
+
+
+def export_vocabulary(name: str, fmt: str = "turtle") -> bytes:
+    """The code set ``name`` (see ``vocabularies()``) in ``fmt``. Raises ``NotFoundError`` for an unknown name."""
+    from .export import convert_nquads
+    from .vocab import vocabulary_nquads
+
+    return b"".join(convert_nquads([vocabulary_nquads(name)], fmt))

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, Dataset, Literal, URIRef
 from rdflib.namespace import PROV
@@ -238,7 +239,7 @@ class BuildResult:
         """Quads the build writes (each quad once), as a file or a fresh store holds them."""
         return sum(len(lines) for lines in self.graphs().values())
 
-    def report_json(self) -> dict:
+    def report_json(self) -> dict[str, Any]:
         return {
             "documents": len(self.report),
             "built": len(self.documents),
@@ -302,7 +303,7 @@ def build(paths: Iterable[str | Path], *, version: str, include_reference: bool 
     result.report.extend(DocumentStatus(item.path, "skipped", error=item.reason) for item in skipped)
     seen_content: dict[str, str] = {}
     seen_key: dict[str, str] = {}
-    for item, outcome in zip(items, _read_all(items, version, jobs, progress)):
+    for item, outcome in zip(items, _read_all(items, version, jobs, progress), strict=True):
         if isinstance(outcome, DocumentError):
             result.errors.append(outcome)
             result.report.append(DocumentStatus(item.display, "failed", error=outcome.reason, line=outcome.line))
@@ -344,6 +345,7 @@ def registry_lines(key: str, sha256: str, kind: str, activity: URIRef) -> list[s
 
 @dataclass(frozen=True)
 class RegisteredSource:
+    """A source the store's registry lists as current: its graph, key, version, kind and maker."""
     graph: URIRef
     key: str
     sha256: str
@@ -448,8 +450,8 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
         if entry is not None and entry.sha256 == facts.source.sha256 and entry.activity == activity and graph in present:
             report.unchanged.append(key)
         elif entry is not None or graph in present:
-            lines = result.nquads[key] + "".join(registry_lines(key, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
-            store.update(replace_source_update(graph, lines))
+            entry_lines = "".join(registry_lines(key, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
+            store.update(replace_source_update(graph, result.nquads[key] + entry_lines))
             report.replaced.append(key)
         else:
             fresh.append(facts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class CodegraphError(Exception):
@@ -26,17 +27,45 @@ class DocumentError(CodegraphError, ValueError):
             message += f" ({hint})"
         super().__init__(message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Rebuild from the fields, so the error survives the trip back from a worker process.
         return (type(self), (self.path, self.reason, self.line, self.hint))
 
 
 class ResourceError(CodegraphError, FileNotFoundError):
-    """A bundled resource (ontology, shapes, query, vocabulary) is missing or broken."""
+    """A bundled resource (ontology, shapes, query library, vocabulary file) is missing."""
+
+
+class CatalogError(CodegraphError, ValueError):
+    """A query, shape or vocabulary file is there but malformed (a bad header, a bad row)."""
+
+
+class NotFoundError(CodegraphError, LookupError):
+    """A name that is not there: an unknown vocabulary, query or engine, or a code, payer or
+    diagnosis the graph does not hold. ``suggestions`` holds the closest names, best first."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        self.suggestions = tuple(suggestions)
+        if self.suggestions:
+            message += f"; did you mean {', '.join(self.suggestions)}?"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), (self.args[0], self.suggestions))
 
 
 class QueryError(CodegraphError, ValueError):
     """A query name, parameter or result could not be used."""
+
+
+class UnknownQueryError(QueryError, NotFoundError):
+    """No catalog query of that name."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        NotFoundError.__init__(self, message, suggestions)
 
 
 class GraphInputError(CodegraphError, ValueError):
@@ -47,6 +76,26 @@ class EndpointError(CodegraphError, ConnectionError):
     """A SPARQL endpoint failed or answered with an error status."""
 
 
+class EngineError(CodegraphError, ValueError):
+    """A validation engine is unknown, not installed, or cannot run the shapes."""
+
+
+class CellProblem(CodegraphError, ValueError):
+    """A table cell that cannot be used: the import records it as a row error and skips the row."""
+
+    def __init__(self, column: str, reason: str):
+        self.column = column
+        self.reason = reason
+        super().__init__(f"column {column}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), (self.column, self.reason))
+
+
+class SiteOutputError(CodegraphError, FileExistsError):
+    """The site's output folder cannot be used (it holds files that are not a codegraph site)."""
+
+
 class StoreNotFoundError(CodegraphError, FileNotFoundError):
     """No store where one was asked for (``open_store(path)`` without ``create=True``)."""
 
@@ -55,7 +104,7 @@ class StoreNotFoundError(CodegraphError, FileNotFoundError):
         super().__init__(f"{self.path}: no codegraph store there; build one with 'codegraph build PATH --store {self.path}' "
                          "or check the path")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (type(self), (self.path,))
 
 
@@ -67,5 +116,5 @@ class OutputError(CodegraphError, OSError):
         self.cause = cause.strerror or str(cause) if isinstance(cause, OSError) else cause
         super().__init__(f"{self.path}: cannot write it: {self.cause}; the previous file, if any, is unchanged")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (type(self), (self.path, self.cause))

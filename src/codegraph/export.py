@@ -49,9 +49,9 @@ def dataset_nquads(dataset: Dataset | Graph) -> Iterator[bytes]:
     by_graph: dict[str, set[str]] = {}
     if isinstance(dataset, Dataset):
         for s, p, o, g in dataset.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            if isinstance(name, URIRef) and not str(name).startswith("urn:x-rdflib:"):
-                by_graph.setdefault(str(name), set()).add(nquad_line(s, p, o, name))
+            graph_name = g.identifier if isinstance(g, Graph) else g
+            if isinstance(graph_name, URIRef) and not str(graph_name).startswith("urn:x-rdflib:"):
+                by_graph.setdefault(str(graph_name), set()).add(nquad_line(s, p, o, graph_name))
             else:
                 by_graph.setdefault("", set()).add(ntriple_line(s, p, o))
     else:
@@ -73,18 +73,24 @@ def convert_nquads(chunks: Iterable[bytes], fmt: str) -> Iterator[bytes]:
         return
     if rdf_format == "trig":
         quads = ox.parse(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
-        yield ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+        yield _written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES))
         return
     # Triple formats hold the union of the graphs: each triple once, sorted, so the Turtle writer
     # groups a subject's triples together.
     quads = ox.parse(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
-    written = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
+    written = _written(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
     data = b"".join(sorted(set(written.splitlines(keepends=True))))
     if rdf_format == "nt":
         yield data
         return
     parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    yield ox.serialize(parsed, format=_OXIGRAPH_FORMATS[rdf_format], prefixes=_PREFIXES)
+    yield _written(ox.serialize(parsed, format=_OXIGRAPH_FORMATS[rdf_format], prefixes=_PREFIXES))
+
+
+def _written(data: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no file to write to."""
+    assert data is not None
+    return data
 
 
 def export_store(store: GraphStore, fmt: str) -> bytes:
@@ -123,5 +129,6 @@ def code_neighbourhood(source: GraphStore, code: str) -> Dataset:
         raise QueryError(f"no code {code!r} in the graph; give a code's notation as the build summary prints it, e.g. 1001T or J7321")
     dataset = bind_prefixes(Dataset(default_union=True))
     for s, p, o, g in rows.rows:
-        dataset.graph(g).add((s, p, o))
+        if s is not None and p is not None and o is not None and isinstance(g, URIRef):
+            dataset.graph(g).add((s, p, o))
     return dataset

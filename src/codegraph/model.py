@@ -106,6 +106,7 @@ class Source:
 
 @dataclass(frozen=True)
 class CodeFact:
+    """The billing code a page is about: system, code, CPT category and the page's title for it."""
     system: str
     code: str
     category: str | None
@@ -123,12 +124,14 @@ class TextFact:
 
 @dataclass(frozen=True)
 class PosCandidate:
+    """A setting the page names that maps to several places of service (candidates, not a fact)."""
     phrase: str
     pos: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class SiteOfServiceFact:
+    """The typical site of service: the page's words and the CMS place-of-service codes they give."""
     text: str
     pos: tuple[str, ...]
     pos_candidates: tuple[PosCandidate, ...]
@@ -137,6 +140,7 @@ class SiteOfServiceFact:
 
 @dataclass(frozen=True)
 class AnatomyFact:
+    """A body structure the page names, with its UBERON IRI and its role in the procedure."""
     label: str
     iri: str
     evidence: Evidence
@@ -145,6 +149,7 @@ class AnatomyFact:
 
 @dataclass(frozen=True)
 class StepFact:
+    """One step of the procedure workflow, in order, with its kind."""
     order: int
     kind: str
     text: str
@@ -153,6 +158,7 @@ class StepFact:
 
 @dataclass(frozen=True)
 class ConceptMention:
+    """A clinical concept the page names, with its role (indication, complication, ...) and code where known."""
     role: str
     label: str
     iri: str | None
@@ -162,12 +168,14 @@ class ConceptMention:
 
 @dataclass(frozen=True)
 class PayerMention:
+    """A payer the page names."""
     name: str
     evidence: Evidence
 
 
 @dataclass(frozen=True)
 class CoverageFact:
+    """What the page says of one payer's coverage of the code, and of prior authorization."""
     payer: str
     status: str
     prior_auth: str
@@ -178,6 +186,7 @@ class CoverageFact:
 
 @dataclass(frozen=True)
 class ModifierRow:
+    """A modifier the page lists for the code, with its description and when to use it."""
     code: str
     description: str | None
     when_to_use: str | None
@@ -186,6 +195,7 @@ class ModifierRow:
 
 @dataclass(frozen=True)
 class TaxonomyRow:
+    """A provider taxonomy (NUCC) code the page lists for the code."""
     code: str
     description: str | None
     evidence: Evidence
@@ -193,6 +203,7 @@ class TaxonomyRow:
 
 @dataclass(frozen=True)
 class DiagnosisRow:
+    """An ICD-10-CM diagnosis the page pairs with the code."""
     code: str
     description: str | None
     evidence: Evidence
@@ -200,6 +211,7 @@ class DiagnosisRow:
 
 @dataclass(frozen=True)
 class RelatedCodeRow:
+    """Another billing code the page relates to this one."""
     system: str
     code: str
     description: str | None

@@ -17,6 +17,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def resource_root() -> Path:
+    """The folder holding ontology/, queries/ and data/vocab/: in the wheel, or the repository."""
     bundled = _PACKAGE_DIR / "_resources"
     if (bundled / "ontology").is_dir():
         return bundled
@@ -29,16 +30,20 @@ def resource_root() -> Path:
 
 
 def ontology_file() -> Path:
+    """The ontology, ``ontology/codegraph.ttl``."""
     return resource_root() / "ontology" / "codegraph.ttl"
 
 
 def shapes_dir() -> Path:
+    """The SHACL shapes folder, ``ontology/shapes``."""
     return resource_root() / "ontology" / "shapes"
 
 
 def queries_dir() -> Path:
+    """The query library, ``queries/``."""
     return resource_root() / "queries"
 
 
 def vocab_dir() -> Path:
+    """The shipped code sets, ``data/vocab``."""
     return resource_root() / "data" / "vocab"

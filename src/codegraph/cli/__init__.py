@@ -10,6 +10,7 @@ Diagnostics go to stderr, data to stdout. ``--debug`` shows the traceback of an 
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 
@@ -57,7 +58,32 @@ def _register() -> None:
 _register()
 
 
+# The library's messages name parameters; on the command line they are flags.
+_FLAG_WORDS = (
+    (re.compile(r"\bneeds parameter (\w+)"), r"needs --param \1=VALUE"),
+    (re.compile(r"\bparameter (\w+) must\b"), r"--param \1 must"),
+    (re.compile(r"\bthe endpoint timeout\b"), "--endpoint-timeout"),
+    (re.compile(r"\bthe update endpoint or the Graph Store URL\b"), "--update-endpoint or --gsp-endpoint URL"),
+    (re.compile(r"\bthe Graph Store URL\b"), "--gsp-endpoint URL"),
+    (re.compile(r"\bserve the store writable\b"), "serve the store with --writable"),
+    (re.compile(r"\bthe pyshacl engine\b"), "--engine pyshacl"),
+    (re.compile(r"^(date|code|payer): "), r"--\1: "),
+    (re.compile(r"^diagnosis: "), "--dx: "),
+    (re.compile(r"^place_of_service: "), "--pos: "),
+    (re.compile(r"^line_of_business: "), "--line-of-business: "),
+)
+
+
+def cli_message(error: BaseException) -> str:
+    """An error's message in the command line's words (flags, not parameter names)."""
+    message = str(error)
+    for pattern, flag in _FLAG_WORDS:
+        message = pattern.sub(flag, message)
+    return message
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Run the command line with ``argv`` (default: the process's arguments) and exit with its code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
@@ -71,11 +97,11 @@ def main(argv: list[str] | None = None) -> None:
     except EndpointError as error:
         if debug:
             traceback.print_exc()
-        click.echo(f"codegraph: endpoint error: {error}", err=True)
+        click.echo(f"codegraph: endpoint error: {cli_message(error)}", err=True)
         code = EXIT_ENDPOINT
     except (CodegraphError, OSError) as error:
         if debug:
             traceback.print_exc()
-        click.echo(f"codegraph: error: {error}", err=True)
+        click.echo(f"codegraph: error: {cli_message(error)}", err=True)
         code = EXIT_INPUT
     sys.exit(code if isinstance(code, int) else EXIT_OK)

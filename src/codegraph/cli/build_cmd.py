@@ -42,8 +42,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     import os
 
     from ..api import build as build_graph
-    from ..api import load_into_store, validate_graph, write_atomically, write_build
-    from ..store import OxigraphStore
+    from ..api import check_build, load_into_store, open_store, validate_graph, write_atomically, write_build
     from .progress import progress_reporter
 
     if output is None and store_dir is None:
@@ -73,14 +72,12 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     checked = None
     load = None
     if store_dir is not None:
-        with OxigraphStore(store_dir) as store:
+        with open_store(store_dir, create=True) as store:
             load = load_into_store(result, store, prune=prune)
             if not no_validate:
                 checked = validate_graph(store)
-    elif not no_validate:  # the file's graphs in a scratch store: the check 'validate --data' runs
-        with OxigraphStore.in_memory() as scratch:
-            load_into_store(result, scratch)
-            checked = validate_graph(scratch)
+    elif not no_validate:
+        checked = check_build(result)
 
     click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate"
                + (f", {len(result.skipped)} skipped" if result.skipped else ""))

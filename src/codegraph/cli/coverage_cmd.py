@@ -34,11 +34,10 @@ def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | 
     import json
 
     from ..api import check_coverage
-    from ..coverage import render_text
 
     answer = check_coverage(open_source(data_file, store_dir), code, payer, on=day,
                             diagnosis=diagnosis, place_of_service=place_of_service, line_of_business=line_of_business)
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(answer), nl=False)
+        click.echo(answer.render_text(), nl=False)

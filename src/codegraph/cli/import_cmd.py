@@ -6,11 +6,18 @@ and the exit code is 2 so a pipeline notices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import EXIT_INPUT, EXIT_OK
+
+if TYPE_CHECKING:
+    from ..imports import ImportBatch
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("import")
@@ -18,7 +25,7 @@ def import_group() -> None:
     """Import coverage data: payer policy tables, the CMS Medicare Coverage Database (docs/imports.md)."""
 
 
-def _output_options(command):
+def _output_options(command: F) -> F:
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
     command = click.option("--no-reference", is_flag=True,
@@ -33,13 +40,11 @@ def _output_options(command):
     return command
 
 
-def _finish(ctx: click.Context, batch, output: Path | None, store_dir: Path | None, no_reference: bool,
+def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_dir: Path | None, no_reference: bool,
             report_path: Path | None) -> None:
     import json
 
-    from ..api import import_dataset, load_import_into_store, write_atomically, write_graph
-    from ..rdf.iris import import_graph_iri
-    from ..store import OxigraphStore
+    from ..api import import_dataset, load_import_into_store, open_store, write_atomically, write_graph
 
     if report_path is not None:
         write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
@@ -52,14 +57,14 @@ def _finish(ctx: click.Context, batch, output: Path | None, store_dir: Path | No
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
     quads = None
     if store_dir is not None:
-        with OxigraphStore(store_dir) as store:
+        with open_store(store_dir, create=True) as store:
             load_import_into_store(batch, store, include_reference=not no_reference)
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")
     for records in batch.imports:
         files = ", ".join(source.path for source in records.sources[:3]) + (" ..." if len(records.sources) > 3 else "")
-        click.echo(f"source:     {records.source_key}  -> {import_graph_iri(records.source_key)}  <- {files}")
+        click.echo(f"source:     {records.source_key}  -> {records.graph}  <- {files}")
     if output is not None:
         click.echo(f"written:    {output}")
     if store_dir is not None:

@@ -9,10 +9,11 @@ changing; ``open_source`` and ``open_endpoint`` read them back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +26,7 @@ _ENDPOINT_KEY = "codegraph.endpoint"
 
 @dataclass
 class EndpointOptions:
+    """The ``--endpoint`` options of one command, gathered by their callbacks."""
     url: str | None = None
     update_url: str | None = None
     gsp_url: str | None = None
@@ -33,8 +35,11 @@ class EndpointOptions:
     retries: int = 3
 
 
-def _remember(field_name: str):
-    def callback(ctx: click.Context, _param: click.Parameter, value):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember(field_name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
         options = ctx.meta.setdefault(_ENDPOINT_KEY, EndpointOptions())
         if value is not None:
             setattr(options, field_name, value)
@@ -43,9 +48,9 @@ def _remember(field_name: str):
     return callback
 
 
-def endpoint_options(command):
+def endpoint_options(command: F) -> F:
     """``--endpoint URL`` and what goes with it (auth comes from the environment only)."""
-    specs = [
+    specs: list[tuple[str, str, dict[str, Any]]] = [
         ("--endpoint-retries", "retries", dict(type=click.IntRange(min=0), default=3, show_default=True,
                                                help="Retries, with back-off, on connection refused and HTTP 502/503/504.")),
         ("--endpoint-timeout", "timeout", dict(type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
@@ -67,7 +72,7 @@ def endpoint_options(command):
     return command
 
 
-def file_source_options(command):
+def file_source_options(command: F) -> F:
     """``--data FILE`` or ``--store DIR``: a local graph."""
     command = click.option(
         "--store",
@@ -84,7 +89,7 @@ def file_source_options(command):
     return command
 
 
-def graph_source_options(command):
+def graph_source_options(command: F) -> F:
     """``--data FILE``, ``--store DIR`` or ``--endpoint URL``: where a command reads the graph from."""
     return file_source_options(endpoint_options(command))
 
@@ -103,22 +108,22 @@ def open_endpoint(required: bool = True) -> RemoteStore | None:
         if required:
             raise click.UsageError("give the server with --endpoint URL, e.g. --endpoint http://127.0.0.1:7878/query")
         return None
-    from ..store.remote import RemoteStore
+    from ..api import open_endpoint as open_remote
 
-    return RemoteStore.at(settings.url, settings.update_url, settings.gsp_url, timeout=settings.timeout,
-                          retries=settings.retries, union_default_graph=settings.union_default_graph or None)  # None: ask the server
+    return open_remote(settings.url, settings.update_url, settings.gsp_url, timeout=settings.timeout,
+                       retries=settings.retries, union_default_graph=settings.union_default_graph or None)  # None: ask the server
 
 
 def open_file_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
     """``--data FILE`` or ``--store DIR``, exactly one; a store must exist already."""
-    from ..store import MemoryStore, open_store
+    from ..api import open_graph_file, open_store
 
     if (data_file is None) == (store_dir is None):
         raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR")
     if store_dir is not None:
         return open_store(store_dir)
     assert data_file is not None
-    return MemoryStore.from_file(data_file)
+    return open_graph_file(data_file)
 
 
 def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
@@ -128,7 +133,9 @@ def open_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
     if given != 1:
         raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR, or --endpoint URL")
     if settings.url is not None:
-        return open_endpoint()
+        remote = open_endpoint()
+        assert remote is not None
+        return remote
     return open_file_source(data_file, store_dir)
 
 
@@ -141,7 +148,7 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def date_option(help_text: str):
+def date_option(help_text: str) -> Callable[[F], F]:
     """``--date YYYY-MM-DD``: the one way every command takes a day (default: today)."""
     return click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD", help=f"{help_text} [default: today]")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,7 +22,9 @@ def emit(text: str, output: Path | None, summary: str) -> None:
 def emit_bytes(data: bytes, output: Path | None) -> None:
     """Bytes to ``output`` (atomically) or to stdout."""
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     from ..files import write_atomically
 

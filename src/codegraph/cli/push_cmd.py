@@ -26,18 +26,17 @@ def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...]
     store; other graphs on the server are never touched. Credentials come from
     CODEGRAPH_ENDPOINT_TOKEN or CODEGRAPH_ENDPOINT_USER/PASSWORD.
     """
-    from ..store.push import push as push_graphs
-    from ..store.remote import graph_iri
+    from ..api import push as push_graphs
+    from ..store.remote import PushedGraph
 
-    names = [graph_iri(text) for text in graphs] or None
     source = open_file_source(data_file, store_dir)
     remote = open_endpoint()
     assert remote is not None
 
-    def pushed(graph) -> None:
+    def pushed(graph: PushedGraph) -> None:
         click.echo(f"  {graph.name}: {graph.triples} triples in {graph.chunks} request(s), {graph.seconds:.2f} s", err=True)
 
-    report = push_graphs(source, remote, names, chunk_triples=chunk_triples, on_graph=pushed)
+    report = push_graphs(source, remote, graphs or None, chunk_triples=chunk_triples, on_graph=pushed)
     click.echo(f"pushed:    {len(report.graphs)} graph(s), {report.triples} triples"
                + (f"; dropped {len(report.dropped)} graph(s) the source no longer has" if report.dropped else ""))
     click.echo(f"endpoint:  {report.endpoint}")

@@ -17,9 +17,9 @@ def query() -> None:
 @query.command("list")
 def list_queries() -> None:
     """List the queries with their parameters and summaries."""
-    from ..query import load_catalog
+    from ..api import list_queries
 
-    for spec in load_catalog().values():
+    for spec in list_queries():
         params = ", ".join(f"{p}{'?' if p in spec.optional else ''}" for p in spec.params) or "-"
         click.echo(f"{spec.name:<22} [{spec.topic}] params: {params}")
         click.echo(f"    {spec.summary}")
@@ -42,8 +42,14 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def run(name: str, params: tuple[str, ...], data_file: Path | None, store_dir: Path | None, fmt: str) -> None:
     """Run the query NAME on --data FILE, --store DIR or --endpoint URL."""
-    from ..query import format_rows, get_query, run_query
+    from ..api import format_query_rows, list_queries, run_named_query
+    from ..errors import UnknownQueryError
 
-    get_query(name)  # fail on an unknown name before loading any data
-    rows = run_query(open_source(data_file, store_dir), name, _parse_params(params))
-    click.echo(format_rows(rows, fmt), nl=False)
+    names = [spec.name for spec in list_queries()]
+    if name not in names:  # fail on an unknown name before loading any data
+        import difflib
+
+        raise UnknownQueryError(f"no query named {name!r} ('codegraph query list' shows them)",
+                                tuple(difflib.get_close_matches(name, names, n=3, cutoff=0.5)))
+    rows = run_named_query(open_source(data_file, store_dir), name, _parse_params(params))
+    click.echo(format_query_rows(rows, fmt), nl=False)

@@ -31,25 +31,20 @@ from .output import emit
 def validate(ctx: click.Context, data_file: Path | None, store_dir: Path | None, fmt: str, fail_on: str, engine: str,
              day: date | None, gaps: bool, jobs: int | None, output: Path | None) -> None:
     """Check --data FILE, --store DIR or --endpoint URL against the shapes in ontology/shapes."""
-    from ..api import validate_graph
+    from ..api import missing_facets, validate_graph
 
     source = open_source(data_file, store_dir)
     if gaps:
         if fmt not in ("text", "json"):
             raise click.UsageError("--gaps writes text or json; drop --format turtle/html")
-        from ..validate.gaps import facet_gaps, render_gaps_json, render_gaps_text
+        from ..validate.gaps import render_gaps_json, render_gaps_text
 
-        found = facet_gaps(source)
+        found = missing_facets(source)
         emit(render_gaps_json(found) if fmt == "json" else render_gaps_text(found), output, f"{len(found)} missing facet(s)")
         ctx.exit(EXIT_OK)
 
     report = validate_graph(source, engine=engine, as_of=day, jobs=jobs)
-    if fmt == "html":
-        from ..validate.html import render_html
-
-        text = render_html(report, title=f"codegraph validation: {source_label(data_file, store_dir)}")
-    else:
-        text = {"text": report.render_text, "json": report.render_json, "turtle": report.render_turtle}[fmt]()
+    text = report.render(fmt, title=f"codegraph validation: {source_label(data_file, store_dir)}")
     counts = report.counts()
     emit(text, output, f"{counts['violation']} violation(s), {counts['warning']} warning(s), {counts['info']} info")
     ctx.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)

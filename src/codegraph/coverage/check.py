@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from ..errors import QueryError
 from ..imports import fields
-from ..imports.fields import CellProblem
+from ..errors import CellProblem
 from ..query import run_query
 from ..store import GraphStore
 
@@ -110,6 +110,12 @@ class CoverageAnswer:
             "not_used": [finding.to_json() for finding in self.not_used],
         }
 
+    def render_text(self) -> str:
+        """The answer as the terminal shows it: the status, prior authorization, and each assertion with its source."""
+        from .render import render_text
+
+        return render_text(self)
+
 
 @dataclass
 class _Question:
@@ -131,18 +137,18 @@ def _question(code: str, payer: str, on: date | None, diagnosis: str | None, pla
             code=notation,
             payer=fields.payer_name("payer", payer),
             day=on or date.today(),
-            diagnosis=fields.icd10cm("dx", diagnosis) if diagnosis else None,
+            diagnosis=fields.icd10cm("diagnosis", diagnosis) if diagnosis else None,
             place_of_service=_one_place(place_of_service) if place_of_service else None,
-            line_of_business=fields.line_of_business("line-of-business", line_of_business or ""),
+            line_of_business=fields.line_of_business("line_of_business", line_of_business or ""),
         )
     except CellProblem as problem:
-        raise QueryError(f"--{problem.column}: {problem.reason}") from None
+        raise QueryError(f"{problem.column}: {problem.reason}") from None
 
 
 def _one_place(text: str) -> str:
-    places = fields.place_of_service_list("pos", text)
+    places = fields.place_of_service_list("place_of_service", text)
     if len(places) != 1:
-        raise CellProblem("pos", f"give one place of service, e.g. 11; got {text!r}")
+        raise CellProblem("place_of_service", f"give one place of service, e.g. 11; got {text!r}")
     return places[0]
 
 

@@ -29,6 +29,7 @@ def _finding(finding: Finding) -> list[str]:
 
 
 def render_text(answer: CoverageAnswer) -> str:
+    """A coverage answer as the terminal shows it: the status, prior authorization, and each assertion with its source."""
     asked = [f"diagnosis {answer.diagnosis}" if answer.diagnosis else "",
              f"place of service {answer.place_of_service}" if answer.place_of_service else "",
              answer.line_of_business or ""]

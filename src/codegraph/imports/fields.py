@@ -14,7 +14,7 @@ from functools import cache
 
 from ..choices import LINES_OF_BUSINESS
 from ..codes import BILLING_SYSTEMS, ICD10CM, MODIFIER
-from ..errors import CodegraphError
+from ..errors import CellProblem
 from ..model import COVERAGE_STATUSES, PRIOR_AUTH_VALUES
 from ..resources import vocab_dir
 from ..vocab import SCHEMES
@@ -27,21 +27,13 @@ _PRIOR_AUTH_SYNONYMS = {"yes": "required", "no": "not-required", "": "unknown"}
 _MODIFIER = MODIFIER.exact
 
 
-class CellProblem(CodegraphError, ValueError):
-    """A cell that cannot be used; the import records it as a row error and skips the row."""
-
-    def __init__(self, column: str, reason: str):
-        self.column = column
-        self.reason = reason
-        super().__init__(f"column {column}: {reason}")
-
-
 def _token(text: str) -> str:
     """'Not Covered' / 'not_covered' -> 'not-covered'."""
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
 def code_system(column: str, text: str) -> str:
+    """The code system a cell names (CPT or HCPCS, any spelling)."""
     system = _SYSTEM_NAMES.get(text.strip().lower())
     if system is None:
         raise CellProblem(column, f"unknown code system {text!r}; use CPT or HCPCS")
@@ -49,6 +41,7 @@ def code_system(column: str, text: str) -> str:
 
 
 def billing_code(column: str, system: str, text: str) -> str:
+    """A billing code of ``system``, checked against that system's pattern."""
     code = text.strip().upper()
     if not CODE_PATTERNS[system].fullmatch(code):
         shape = "5 digits, or 4 digits and F, T or U" if system == "CPT" else "a letter A-V and 4 digits"
@@ -76,10 +69,12 @@ def icd10cm(column: str, text: str) -> str:
 
 
 def icd10cm_list(column: str, text: str) -> tuple[str, ...]:
+    """ICD-10-CM codes listed in a cell, each checked for the code system's shape."""
     return tuple(dict.fromkeys(icd10cm(column, item) for item in split_list(text)))
 
 
 def split_list(text: str) -> list[str]:
+    """The items of a list cell (separated by commas, semicolons or pipes), stripped, empty ones dropped."""
     return [item.strip() for item in text.split(";") if item.strip()]
 
 
@@ -98,6 +93,7 @@ def iso_date(column: str, text: str) -> date | None:
 
 
 def coverage_status(column: str, text: str) -> str:
+    """A coverage status notation (covered, not-covered, conditional, ...)."""
     status = _token(text)
     if status not in COVERAGE_STATUSES:
         raise CellProblem(column, f"unknown status {text!r}; use one of {', '.join(COVERAGE_STATUSES)}")
@@ -105,6 +101,7 @@ def coverage_status(column: str, text: str) -> str:
 
 
 def prior_authorization(column: str, text: str) -> str:
+    """A prior authorization notation (required, not-required, unknown; yes/no accepted)."""
     value = _PRIOR_AUTH_SYNONYMS.get(_token(text), _token(text))
     if value not in PRIOR_AUTH_VALUES:
         raise CellProblem(column, f"unknown prior authorization {text!r}; use required, not-required or unknown (or yes/no)")
@@ -112,6 +109,7 @@ def prior_authorization(column: str, text: str) -> str:
 
 
 def line_of_business(column: str, text: str) -> str | None:
+    """A line of business (commercial, medicare-ffs, medicare-advantage, medicaid), or None for an empty cell."""
     value = _token(text)
     if not value:
         return None
@@ -130,6 +128,7 @@ def payer_name(column: str, text: str) -> str:
 
 
 def web_url(column: str, text: str) -> str | None:
+    """An http(s) URL, or None for an empty cell."""
     value = text.strip()
     if not value:
         return None
@@ -139,6 +138,7 @@ def web_url(column: str, text: str) -> str | None:
 
 
 def modifier_code(column: str, text: str) -> str:
+    """A HCPCS/CPT modifier (two letters or digits)."""
     code = text.strip().upper()
     if not _MODIFIER.fullmatch(code):
         raise CellProblem(column, f"{text!r} is not a modifier (two letters or digits, e.g. 25, RT, KX)")
@@ -146,16 +146,19 @@ def modifier_code(column: str, text: str) -> str:
 
 
 def modifier_list(column: str, text: str) -> tuple[str, ...]:
+    """The modifiers listed in a cell, each once."""
     return tuple(dict.fromkeys(modifier_code(column, item) for item in split_list(text)))
 
 
 @cache
 def known_places_of_service() -> frozenset[str]:
+    """The CMS place-of-service codes the shipped code set holds."""
     with (vocab_dir() / SCHEMES["place-of-service"].file).open(newline="", encoding="utf-8") as handle:
         return frozenset(row["code"].strip() for row in csv.DictReader(handle))
 
 
 def place_of_service_list(column: str, text: str) -> tuple[str, ...]:
+    """The places of service listed in a cell, each a known CMS code."""
     places = []
     for item in split_list(text):
         code = item.zfill(2) if item.isdigit() else item

@@ -18,7 +18,16 @@ from rdflib.namespace import DCTERMS, PROV
 from ..rdf import iris
 from ..rdf.namespaces import CG, SCHEMA
 from ..rdf.writer import Triple, TripleWriter
-from .records import Contractor, CoverageRecord, DiagnosisGroup, ImportRecords, ModifierNote, PolicyVersion, RowEvidence, SourceFile
+from .records import (
+    Contractor,
+    CoverageRecord,
+    DiagnosisGroup,
+    ImportRecords,
+    ModifierNote,
+    PolicyVersion,
+    RowEvidence,
+    SourceFile,
+)
 
 
 class _ImportMapper(TripleWriter):

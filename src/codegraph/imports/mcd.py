@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from . import fields
-from .fields import CellProblem
+from ..errors import CellProblem
 from .records import Contractor, CoverageRecord, DiagnosisGroup, ImportRecords, ModifierNote, PolicyVersion, RowError, RowEvidence
 from .table import Row, Table, read_table
 
@@ -237,7 +237,7 @@ class _McdReader:
             if (article_key, system, code) in seen:
                 continue  # a code listed in two groups of one article: one assertion, cited at its first row
             seen.add((article_key, system, code))
-            article = self.articles[article_key]
+            details = self.articles[article_key]
             supporting = [g for number, g in covered.get(article_key, [])
                           if _group_applies(number, group, code_groups[article_key])]
             excluding = [g for _n, g in noncovered.get(article_key, [])]
@@ -245,19 +245,19 @@ class _McdReader:
             status = ("not-covered" if _NOT_COVERED.search(paragraph) else
                       "experimental" if _EXPERIMENTAL.search(paragraph) else "conditional")
             policy = PolicyVersion(
-                publisher_key=PUBLISHER_KEY, identifier=article.identifier, version=article_key[1], title=article.title,
+                publisher_key=PUBLISHER_KEY, identifier=details.identifier, version=article_key[1], title=details.title,
                 url=ARTICLE_URL.format(id=article_key[0], version=article_key[1]),
-                effective_from=article.effective_from, effective_through=article.effective_through,
-                publisher_contractors=tuple(article.contractors),
-                revision_of=(PUBLISHER_KEY, article.identifier, str(int(article_key[1]) - 1)) if int(article_key[1]) > 1 else None,
-                evidence=(article.evidence,),
+                effective_from=details.effective_from, effective_through=details.effective_through,
+                publisher_contractors=tuple(details.contractors),
+                revision_of=(PUBLISHER_KEY, details.identifier, str(int(article_key[1]) - 1)) if int(article_key[1]) > 1 else None,
+                evidence=(details.evidence,),
             )
             article_modifiers = modifiers.get(article_key, [])
             records.append(CoverageRecord(
                 key=(f"article-{article_key[0]}-v{article_key[1]}", f"{system}-{code}"),
                 system=system, code=code, payer=PAYER, status=status, prior_auth="unknown",
                 evidence=(row.evidence,), line_of_business=LINE_OF_BUSINESS, policy=policy,
-                effective_from=article.effective_from, effective_through=article.effective_through,
+                effective_from=details.effective_from, effective_through=details.effective_through,
                 supporting=tuple(dict.fromkeys(c for g in supporting for c in g.codes)),
                 excluding=tuple(dict.fromkeys(c for g in excluding for c in g.codes)),
                 groups=(*supporting, *excluding),

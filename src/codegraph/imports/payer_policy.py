@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..rdf.iris import payer_iri
 from . import fields
-from .fields import CellProblem
+from ..errors import CellProblem
 from .records import CoverageRecord, ImportRecords, PolicyVersion, RowError, policy_identity
 from .table import Row, read_table
 
@@ -80,7 +80,7 @@ def _chain_revisions(records: list[CoverageRecord]) -> list[CoverageRecord]:
     previous: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     for versions in dated.values():
         ordered = sorted(versions, key=lambda key: key[2])  # ISO dates sort as text
-        previous.update(zip(ordered[1:], ordered[:-1]))
+        previous.update(zip(ordered[1:], ordered[:-1], strict=True))
     return [
         replace(record, policy=replace(record.policy, revision_of=previous[_policy_key(record.policy)]))
         if record.policy and _policy_key(record.policy) in previous else record

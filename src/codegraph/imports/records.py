@@ -152,3 +152,10 @@ class ImportRecords:
     modifier_notes: list[ModifierNote] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows_read: int = 0
+
+    @property
+    def graph(self) -> str:
+        """The named graph this import goes into."""
+        from ..rdf.iris import import_graph_iri
+
+        return str(import_graph_iri(self.source_key))

@@ -18,6 +18,7 @@ from .records import RowError, RowEvidence, SourceFile
 
 @dataclass(frozen=True)
 class Row:
+    """One CSV record of a table: where it was read, and its cells by column name."""
     evidence: RowEvidence
     values: dict[str, str]  # header name -> stripped cell text
 
@@ -31,6 +32,7 @@ class Row:
 
 @dataclass
 class Table:
+    """A CSV table read whole: its source file, header, good rows and the rows it could not use."""
     source: SourceFile
     header: list[str]
     header_line: int
@@ -108,6 +110,6 @@ def read_table(path: Path, table: str, required: tuple[str, ...], key: str) -> T
                                           f"the row has {len(cells)} fields but the header has {len(header)}; "
                                           "quote cells that contain commas"))
             continue
-        values = {name: cell.strip() for name, cell in zip(header, cells)}
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         result.rows.append(Row(RowEvidence(source, line, start, end, raw), values))
     return result

@@ -70,11 +70,12 @@ def typed_term(name: str, value: str | Identifier, xsd_type: str | None) -> Iden
     try:
         lexical = check(value)
     except ValueError:
-        raise QueryError(f"--param {name} must be {expected}; got {value!r}") from None
+        raise QueryError(f"parameter {name} must be {expected}; got {value!r}") from None
     return Literal(lexical, datatype=XSD[xsd_type.split(":", 1)[1]])
 
 
 def bind_parameters(spec: QuerySpec, params: Mapping[str, str | Identifier]) -> str:
+    """The query text of ``spec`` with ``params`` bound (checked against the header's names and types)."""
     unknown = sorted(set(params) - set(spec.params))
     if unknown:
         raise QueryError(
@@ -82,7 +83,7 @@ def bind_parameters(spec: QuerySpec, params: Mapping[str, str | Identifier]) -> 
         )
     missing = [name for name in spec.required if name not in params]
     if missing:
-        raise QueryError(f"query {spec.name!r} needs --param {missing[0]}=VALUE ({spec.param_docs.get(missing[0], 'required')})")
+        raise QueryError(f"query {spec.name!r} needs parameter {missing[0]} ({spec.param_docs.get(missing[0], 'required')})")
     if not params:
         return spec.text
     terms = {name: typed_term(name, params[name], spec.param_types.get(name)) for name in params}

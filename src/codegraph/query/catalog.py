@@ -17,11 +17,12 @@ the README and the tests use them.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QueryError, ResourceError
+from ..errors import CatalogError, UnknownQueryError
 from ..resources import queries_dir
 
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")
@@ -35,6 +36,7 @@ def _list(value: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class QuerySpec:
+    """One catalog query: its text and what its header says (summary, parameters with types and examples, columns, tags)."""
     name: str
     topic: str
     path: Path
@@ -54,6 +56,7 @@ class QuerySpec:
 
 
 def parse_query_file(path: Path) -> QuerySpec:
+    """Read one ``.rq`` file and its header into a ``QuerySpec``; a malformed header is a ``CatalogError``."""
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
     param_docs: dict[str, str] = {}
@@ -68,23 +71,23 @@ def parse_query_file(path: Path) -> QuerySpec:
             typed = _TYPED_DOC.match(value)
             if typed:
                 if typed["type"] not in PARAM_TYPES:
-                    raise ResourceError(f"{path}: parameter {name!r} has type {typed['type']}; use one of {', '.join(PARAM_TYPES)}")
+                    raise CatalogError(f"{path}: parameter {name!r} has type {typed['type']}; use one of {', '.join(PARAM_TYPES)}")
                 param_types[name] = typed["type"]
                 value = typed["doc"] or ""
             param_docs[name] = value
         else:
             header[key] = value
     if "summary" not in header:
-        raise ResourceError(f"{path}: the query has no '#+ summary:' header line")
+        raise CatalogError(f"{path}: the query has no '#+ summary:' header line")
     params = _list(header.get("params", ""))
     optional = _list(header.get("optional", ""))
     unknown = set(optional) - set(params)
     if unknown:
-        raise ResourceError(f"{path}: '#+ optional:' names {sorted(unknown)} that '#+ params:' does not list")
+        raise CatalogError(f"{path}: '#+ optional:' names {sorted(unknown)} that '#+ params:' does not list")
     examples = _examples(path, header.get("example", ""))
     stray = sorted((set(param_types) | set(examples)) - set(params))
     if stray:
-        raise ResourceError(f"{path}: the header describes parameter(s) {stray} that '#+ params:' does not list")
+        raise CatalogError(f"{path}: the header describes parameter(s) {stray} that '#+ params:' does not list")
     return QuerySpec(
         name=path.stem,
         topic=path.parent.name,
@@ -106,12 +109,13 @@ def _examples(path: Path, value: str) -> dict[str, str]:
     for item in _list(value):
         name, sep, example = item.partition("=")
         if not sep or not name.strip():
-            raise ResourceError(f"{path}: '#+ example:' takes NAME=VALUE pairs separated by commas, got {item!r}")
+            raise CatalogError(f"{path}: '#+ example:' takes NAME=VALUE pairs separated by commas, got {item!r}")
         examples[name.strip()] = example.strip()
     return examples
 
 
 def load_catalog(directory: Path | None = None) -> dict[str, QuerySpec]:
+    """Every query under ``directory`` (default: the shipped ``queries/``), by name."""
     root = directory or queries_dir()
     paths = sorted(root.glob("*/*.rq"))
     # Parsing every file costs ~2 ms, more than a point query on the store: reuse the last parse
@@ -133,13 +137,15 @@ def _parse_all(paths: list[Path]) -> dict[str, QuerySpec]:
     for path in paths:
         spec = parse_query_file(path)
         if spec.name in catalog:
-            raise ResourceError(f"two queries are named {spec.name!r}: {catalog[spec.name].path} and {path}")
+            raise CatalogError(f"two queries are named {spec.name!r}: {catalog[spec.name].path} and {path}")
         catalog[spec.name] = spec
     return catalog
 
 
 def get_query(name: str) -> QuerySpec:
+    """The catalog query ``name``; an unknown name is a ``QueryError`` listing the known ones."""
     catalog = load_catalog()
     if name not in catalog:
-        raise QueryError(f"no query named {name!r}; 'codegraph query list' shows them: {', '.join(sorted(catalog))}")
+        close = tuple(difflib.get_close_matches(name, catalog, n=3, cutoff=0.5))
+        raise UnknownQueryError(f"no query named {name!r} (the query list shows them: {', '.join(sorted(catalog))})", close)
     return catalog[name]

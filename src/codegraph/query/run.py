@@ -16,6 +16,7 @@ from .catalog import get_query
 
 
 def run_query(store: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
+    """Run the catalog query ``name`` on ``store`` with ``params`` bound."""
     spec = get_query(name)
     return store.select(bind_parameters(spec, params or {}))
 
@@ -28,7 +29,7 @@ def _plain(term: Node | None) -> str:
     return term.n3()
 
 
-def _json_value(term: Node | None):
+def _json_value(term: Node | None) -> object:
     if term is None:
         return None
     if isinstance(term, Literal):
@@ -38,6 +39,7 @@ def _json_value(term: Node | None):
 
 
 def format_rows(rows: QueryRows, fmt: str) -> str:
+    """Query rows as text: a table, CSV or JSON."""
     if fmt == "json":
         return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows.as_dicts()], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -52,7 +54,7 @@ def format_rows(rows: QueryRows, fmt: str) -> str:
     def cell(text: str, width: int) -> str:
         return (text if len(text) <= width else text[: width - 1] + "\u2026").ljust(width)
 
-    lines = ["  ".join(cell(v, w) for v, w in zip(r, widths)).rstrip() for r in table]
+    lines = ["  ".join(cell(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"({len(rows.rows)} row{'s' if len(rows.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"

@@ -121,10 +121,12 @@ def is_codegraph_graph(name: str) -> bool:
 
 
 def fact_iri(key: str, kind: str, fact_key: str | int) -> URIRef:
+    """A fact read from a page: its source, its kind and its key within the page."""
     return ID[f"document/{source_id(key)}/{kind}/{_key(str(fact_key))}"]
 
 
 def evidence_iri(key: str, start: int, end: int) -> URIRef:
+    """The evidence node of a character span of a source."""
     return ID[f"document/{source_id(key)}/evidence/{start}-{end}"]
 
 
@@ -134,6 +136,7 @@ def imported_fact_iri(key: str, kind: str, *fact_key: str) -> URIRef:
 
 
 def imported_assertion_iri(key: str, *fact_key: str) -> URIRef:
+    """A coverage assertion an import made."""
     return imported_fact_iri(key, "coverage", *fact_key)
 
 
@@ -141,6 +144,7 @@ def imported_assertion_iri(key: str, *fact_key: str) -> URIRef:
 
 
 def code_iri(system: str, code: str) -> URIRef:
+    """A billing or diagnosis code (BioPortal-style IRI of its system)."""
     return BIOPORTAL[system][_key(code)]
 
 
@@ -151,30 +155,37 @@ def payer_iri(canonical_name: str) -> URIRef:
 
 
 def place_of_service_iri(code: str) -> URIRef:
+    """A CMS place of service, by its two-digit code."""
     return ID[f"pos/{_key(code)}"]
 
 
 def modifier_iri(code: str) -> URIRef:
+    """A CPT/HCPCS modifier, by its code."""
     return ID[f"modifier/{_key(code)}"]
 
 
 def taxonomy_iri(code: str) -> URIRef:
+    """A NUCC provider taxonomy code."""
     return ID[f"nucc/{_key(code)}"]
 
 
 def scheme_iri(name: str) -> URIRef:
+    """A shipped concept scheme (``place-of-service``, ``anatomy``, ``icd10cm``, ...)."""
     return ID[f"scheme/{_key(name)}"]
 
 
 def icd10cm_chapter_iri(number: str) -> URIRef:
+    """An ICD-10-CM chapter (chapters have no BioPortal IRI)."""
     return ID[f"icd10cm/chapter/{_key(number)}"]
 
 
 def extraction_activity_iri(version: str) -> URIRef:
+    """The activity of reading pages with one codegraph version."""
     return ID[f"activity/extract/{_key(version)}"]
 
 
 def import_activity_iri(kind: str, version: str) -> URIRef:
+    """The activity of importing one kind of table with one codegraph version."""
     return ID[f"activity/import/{_key(kind)}/{_key(version)}"]
 
 

@@ -8,9 +8,8 @@ The extractor version is recorded through ``prov:wasGeneratedBy`` instead.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import PROV
-from rdflib.term import Node
 
 from ..model import DocumentFacts, Evidence
 from . import iris
@@ -119,27 +118,27 @@ class _DocumentMapper(TripleWriter):
             if coverage.effective_date:
                 add(node, CG.effectiveDate, Literal(coverage.effective_date, datatype=XSD.date))
 
-        for row in f.modifiers:
-            node = self.fact("modifier", row.code, CG.ModifierUsage, CG.modifierUsage, row.evidence)
-            add(node, CG.modifier, iris.modifier_iri(row.code))
-            add(node, CG.notation, Literal(row.code))
-            self.text(node, CG.descriptionText, row.description)
-            self.text(node, CG.whenToUse, row.when_to_use)
-        for row in f.taxonomies:
-            node = self.fact("taxonomy", row.code, CG.TaxonomyMapping, CG.providerTaxonomy, row.evidence)
-            add(node, CG.taxonomy, iris.taxonomy_iri(row.code))
-            add(node, CG.notation, Literal(row.code))
-            self.text(node, CG.descriptionText, row.description)
-        for row in f.icd10:
-            node = self.fact("icd10", row.code, CG.DiagnosisMapping, CG.icd10Mapping, row.evidence)
-            add(node, CG.diagnosis, iris.code_iri("ICD-10-CM", row.code))
-            add(node, CG.notation, Literal(row.code))
-            self.text(node, CG.descriptionText, row.description)
-        for row in f.related_codes:
-            node = self.fact("related", f"{row.system}-{row.code}", CG.RelatedCodeLink, CG.relatedCode, row.evidence)
-            add(node, CG.relatedTo, iris.code_iri(row.system, row.code))
-            add(node, CG.notation, Literal(row.code))
-            self.text(node, CG.descriptionText, row.description)
+        for modifier in f.modifiers:
+            node = self.fact("modifier", modifier.code, CG.ModifierUsage, CG.modifierUsage, modifier.evidence)
+            add(node, CG.modifier, iris.modifier_iri(modifier.code))
+            add(node, CG.notation, Literal(modifier.code))
+            self.text(node, CG.descriptionText, modifier.description)
+            self.text(node, CG.whenToUse, modifier.when_to_use)
+        for taxonomy in f.taxonomies:
+            node = self.fact("taxonomy", taxonomy.code, CG.TaxonomyMapping, CG.providerTaxonomy, taxonomy.evidence)
+            add(node, CG.taxonomy, iris.taxonomy_iri(taxonomy.code))
+            add(node, CG.notation, Literal(taxonomy.code))
+            self.text(node, CG.descriptionText, taxonomy.description)
+        for diagnosis in f.icd10:
+            node = self.fact("icd10", diagnosis.code, CG.DiagnosisMapping, CG.icd10Mapping, diagnosis.evidence)
+            add(node, CG.diagnosis, iris.code_iri("ICD-10-CM", diagnosis.code))
+            add(node, CG.notation, Literal(diagnosis.code))
+            self.text(node, CG.descriptionText, diagnosis.description)
+        for related in f.related_codes:
+            node = self.fact("related", f"{related.system}-{related.code}", CG.RelatedCodeLink, CG.relatedCode, related.evidence)
+            add(node, CG.relatedTo, iris.code_iri(related.system, related.code))
+            add(node, CG.notation, Literal(related.code))
+            self.text(node, CG.descriptionText, related.description)
 
         for number, statement in enumerate(f.unavailable_statements, start=1):
             node = self.fact("unavailable", number, CG.UnavailableDeclaration, CG.declaredUnavailable, statement.evidence)

@@ -15,6 +15,7 @@ BASE = "https://w3id.org/codegraph/"
 
 
 class CG(DefinedNamespace):
+    """codegraph's own terms (``ontology/codegraph.ttl``); an unknown name fails at import time."""
     _NS = Namespace(BASE + "ontology#")
     _fail = True
 

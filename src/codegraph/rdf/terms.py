@@ -32,10 +32,12 @@ def nt_term(term: Node) -> str:
 
 
 def ntriple_line(s: Node, p: Node, o: Node) -> str:
+    """One N-Triples line."""
     return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
 
 
 def nquad_line(s: Node, p: Node, o: Node, graph: Node) -> str:
+    """One N-Quads line."""
     return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {nt_term(graph)} .\n"
 
 
@@ -55,6 +57,7 @@ def to_rdflib(term: object) -> Node:
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as pyoxigraph's term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

@@ -82,14 +82,14 @@ class Section:
     heading_line: int  # 1-based line of the heading (0 for the preamble)
     start: int  # offset of the first character after the heading line
     end: int
-    lines: tuple["Line", ...]
+    lines: tuple[Line, ...]
 
 
 # Payer-by-payer sections use payer names ("Aetna") as sub-headings: they stay in the section.
 _SECTIONS_WITH_SUBHEADINGS = {"preamble", "payer-coverage", "prior-authorization", "policy-updates"}
 
 
-def split_sections(lines: tuple["Line", ...], length: int) -> tuple[Section, ...]:
+def split_sections(lines: tuple[Line, ...], length: int) -> tuple[Section, ...]:
     sections: list[Section] = []
     name, heading, heading_line, start, body = "preamble", "", 0, 0, []
 

@@ -8,7 +8,8 @@ a document's text from its evidence spans, ``diagram.py`` draws the neighbourhoo
 ``build.py`` runs them in that order.
 """
 
+from ..errors import SiteOutputError
 from .build import SiteSummary, build_site
-from .write import SiteOutputError, check_output
+from .write import check_output
 
 __all__ = ["SiteOutputError", "SiteSummary", "build_site", "check_output"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Literal
 from rdflib.term import Node
@@ -48,6 +49,7 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class Fact:
+    """One fact on a code page: its facet, value and the evidence it was read from."""
     facet: str  # a key of site-code-facts.rq: title, step, anatomy, ...
     fact: str  # the fact node's IRI
     value: str
@@ -91,6 +93,7 @@ class MatrixCell:
 
 @dataclass
 class CodePage:
+    """Everything a code's page shows: its facts, coverage, gaps and sources."""
     iri: str
     code: str
     system: str | None
@@ -130,6 +133,7 @@ class CodePage:
 
 @dataclass
 class SiteData:
+    """What the site is built from: every code page, the coverage matrix and the report."""
     codes: list[CodePage]
     matrix: list[MatrixCell]
     report: ValidationReport
@@ -153,7 +157,7 @@ def _int(term: Node | None) -> int | None:
     if term is None:
         return None
     value = term.toPython() if isinstance(term, Literal) else term
-    return int(value)
+    return int(str(value))
 
 
 def _bool(term: Node | None) -> bool | None:
@@ -209,22 +213,22 @@ def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
 
     for row in run_query(store, "site-code-facts").as_dicts():
         code = str(row["code"])
-        span = spans.get((code, str(row["evidence"])))
+        found = spans.get((code, str(row["evidence"])))
         fact = Fact(facet=str(row["facet"]), fact=str(row["fact"]), value=str(row["value"]), detail=_text(row["detail"]),
                     note=_text(row["note"]), link=_text(row["link"]), order=_int(row["order"]),
-                    asserted=_bool(row["asserted"]), span=span)
+                    asserted=_bool(row["asserted"]), span=found)
         for page in by_notation.get(code, []):
             page.facts.append(fact)
-        if span is not None:  # a document a fact was read from is a page about the code
-            documents[(code, span.document)].is_page = True
+        if found is not None:  # a document a fact was read from is a page about the code
+            documents[(code, found.document)].is_page = True
 
-    assertions: dict[tuple[str, str], dict] = {}
+    assertions: dict[tuple[str, str], dict[str, Any]] = {}
     for row in run_query(store, "site-code-coverage").as_dicts():
         code, assertion = str(row["code"]), str(row["assertion"])
         entry = assertions.setdefault((code, assertion), {"row": row, "spans": []})
-        span = spans.get((code, str(row["evidence"])))
-        if span is not None and span not in entry["spans"]:
-            entry["spans"].append(span)
+        found = spans.get((code, str(row["evidence"])))
+        if found is not None and found not in entry["spans"]:
+            entry["spans"].append(found)
     for (code, assertion), entry in assertions.items():
         row = entry["row"]
         coverage = CoverageRow(

@@ -16,7 +16,7 @@ from html import escape as html_escape
 
 import graphviz
 
-from .data import CodePage
+from .data import CodePage, Fact
 from .links import safe_href
 
 _STATUS_COLOURS = {
@@ -30,6 +30,7 @@ MISSING_GRAPHVIZ = ("The neighbourhood diagram needs Graphviz's 'dot' program, w
 
 @dataclass(frozen=True)
 class Diagram:
+    """A code's neighbourhood drawn by Graphviz, or the reason it could not be drawn."""
     svg: str | None  # inline SVG markup, or None when it could not be drawn
     note: str | None = None  # why there is no diagram
 
@@ -65,7 +66,7 @@ def neighbourhood_graph(page: CodePage) -> graphviz.Digraph:
                    color="#2e7d32", tooltip=graphviz.escape(fact.link or fact.value), **({"URL": href, "target": "_blank"} if href else {}))
         graph.edge(code, target, label="targets")
 
-    steps_by_document: dict[str, list] = {}
+    steps_by_document: dict[str, list[Fact]] = {}
     for fact in page.facts_of("step"):
         steps_by_document.setdefault(fact.span.document if fact.span else "", []).append(fact)
     for steps in steps_by_document.values():

@@ -11,12 +11,14 @@ span's pieces, joined, are exactly its quote, however spans nest or cross.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .data import Span
 
 
 @dataclass(frozen=True)
 class Piece:
+    """A run of source text and the fact spans that cover it."""
     text: str
     keys: tuple[str, ...]  # the spans covering this piece, outermost first
     anchors: tuple[str, ...]  # the spans that start here (an id to jump to)
@@ -24,6 +26,7 @@ class Piece:
 
 @dataclass(frozen=True)
 class Excerpt:
+    """A line of the source rebuilt from evidence quotes, split into pieces."""
     start: int
     end: int
     line: int  # 1-based line of the excerpt's first character
@@ -96,7 +99,7 @@ def blocks(spans: list[Span]) -> list[Block]:
         previous_last = result[-1][-1].last_line if result else 0
         missing_lines.append(max(0, excerpt.line - previous_last - 1))
         result.append([excerpt])
-    return [Block(tuple(group), missing) for group, missing in zip(result, missing_lines)]
+    return [Block(tuple(group), missing) for group, missing in zip(result, missing_lines, strict=True)]
 
 
 def _excerpt(group: list[Span], previous_end: int) -> Excerpt:
@@ -109,7 +112,7 @@ def _excerpt(group: list[Span], previous_end: int) -> Excerpt:
                 chars[offset] = char
     boundaries = sorted({start, end, *(b for s in group for b in _extent(s))})
     pieces: list[Piece] = []
-    for left, right in zip(boundaries, boundaries[1:]):
+    for left, right in pairwise(boundaries):
         covering = [s for s in group if _extent(s)[0] <= left and right <= _extent(s)[1]]
         covering.sort(key=lambda s: (_extent(s)[0], -_extent(s)[1], s.key))
         anchors = tuple(s.key for s in group if _extent(s)[0] == left)

@@ -52,6 +52,7 @@ class SiteContext:
 
 @dataclass(frozen=True)
 class StatusCount:
+    """How many codes of the matrix have one coverage status."""
     status: str
     label: str
     count: int
@@ -68,6 +69,7 @@ def status_summary(cells: list[MatrixCell]) -> list[StatusCount]:
 
 
 class SiteRenderer:
+    """Renders the site's pages from its data with autoescaped Jinja2 templates."""
     def __init__(self, data: SiteData, context: SiteContext):
         self.data = data
         self.context = context

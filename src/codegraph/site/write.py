@@ -17,13 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import CodegraphError
+from ..errors import SiteOutputError
 
 MARKER = ".codegraph-site"
-
-
-class SiteOutputError(CodegraphError, FileExistsError):
-    """The site's output folder cannot be used (it holds files that are not a codegraph site)."""
 
 
 def check_output(target: Path) -> None:

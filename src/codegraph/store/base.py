@@ -34,7 +34,7 @@ class QueryRows:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
 
     def as_dicts(self) -> list[dict[str, Node | None]]:
-        return [dict(zip(self.variables, row)) for row in self.rows]
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -48,7 +48,7 @@ class Checkpoint(ABC):
     def dump_ntriples(self, graphs: Sequence[str]) -> list[bytes]:
         """Each of ``graphs`` as N-Triples."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook: a copy with nothing to remove need not override it
         """Remove the copy."""
 
 
@@ -158,7 +158,7 @@ class GraphStore(ABC):
 
     # -- life ---------------------------------------------------------------------------------
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook: a store holding no files or connections need not override it
         """Release the store (files, connections)."""
 
     def __enter__(self) -> GraphStore:

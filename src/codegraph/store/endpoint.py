@@ -16,14 +16,13 @@ import base64
 import http.client
 import json
 import os
-import re
 import time
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -38,7 +37,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from ..errors import EndpointError, GraphInputError
+from ..errors import EndpointError
 from .base import QueryRows
 
 ENV_USER = "CODEGRAPH_ENDPOINT_USER"
@@ -63,7 +62,7 @@ def auth_headers(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     if user or password:
         if not (user and password):
             raise EndpointError(f"{ENV_USER} and {ENV_PASSWORD} go together: set both for HTTP basic auth (or {ENV_TOKEN} for a bearer token)")
-        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")}
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")}
     return {}
 
 
@@ -92,7 +91,7 @@ class Endpoint:
 
     @classmethod
     def from_urls(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
-                  timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> "Endpoint":
+                  timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> Endpoint:
         """The endpoint at ``query_url``. An Oxigraph server's query URL (``http://host:port/query``)
         implies its ``/update`` and ``/store``; for other servers a missing update URL means the
         query URL takes updates too (Virtuoso, QLever), and a Graph Store URL must be given to push
@@ -111,7 +110,7 @@ class Endpoint:
         return cls(query_url, update_url, gsp_url, timeout, retries, backoff)
 
 
-def _from_json(binding: dict | None) -> Node | None:
+def _from_json(binding: dict[str, str] | None) -> Node | None:
     """One SPARQL JSON results term as the rdflib term the local stores give for it."""
     if binding is None:
         return None
@@ -156,7 +155,7 @@ def _status_hint(status: int) -> str:
     if status == 404:
         return "; check the URL (Oxigraph: /query /update /store; Fuseki: /ds/sparql /ds/update /ds/data; Virtuoso: /sparql /sparql-graph-crud)"
     if status in (405, 415):
-        return "; this URL does not take this request: give --update-endpoint/--gsp-endpoint, or serve the store with --writable"
+        return "; this URL does not take this request: give the update endpoint or the Graph Store URL, or serve the store writable"
     return ""
 
 
@@ -183,7 +182,7 @@ def _failure(url: str, error: BaseException, timeout: float) -> _Failure:
         return _Failure(EndpointError(message + _status_hint(status)), False, status)
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError):  # not retried: a query that ran out of time would again
-        return _Failure(EndpointError(f"{url}: no answer within {timeout:g} s; raise --endpoint-timeout or ask the server less"))
+        return _Failure(EndpointError(f"{url}: no answer within {timeout:g} s; raise the endpoint timeout or ask the server less"))
     if isinstance(reason, ConnectionRefusedError):
         return _Failure(EndpointError(f"{url}: cannot reach the endpoint: connection refused; is the server running there?"), True, None, True)
     if isinstance(reason, (ConnectionError, http.client.HTTPException)):
@@ -252,7 +251,7 @@ class EndpointClient:
             wrapper.addParameter("default-graph-uri", str(graph))
             wrapper.addParameter("named-graph-uri", str(graph))
 
-        def run() -> dict:
+        def run() -> Any:
             response = wrapper.query().response
             try:
                 return json.loads(response.read().decode("utf-8"))
@@ -289,15 +288,15 @@ class EndpointClient:
         """The Graph Store Protocol URL, or an error saying how to give it."""
         if self.endpoint.gsp_url is None:
             raise EndpointError(
-                f"{self.endpoint.query_url}: no Graph Store endpoint known for this server; give --gsp-endpoint URL "
+                f"{self.endpoint.query_url}: no Graph Store endpoint known for this server; give the Graph Store URL "
                 "(Fuseki: http://host:3030/ds/data, Virtuoso: http://host:8890/sparql-graph-crud)"
             )
         return self.endpoint.gsp_url
 
     def _gsp(self, method: str, graph: URIRef, body: bytes | None = None, idempotent: bool = True) -> bytes:
-        self.require_graph_store()
-        separator = "&" if "?" in self.endpoint.gsp_url else "?"
-        url = f"{self.endpoint.gsp_url}{separator}graph={quote(str(graph), safe='')}"
+        gsp_url = self.require_graph_store()
+        separator = "&" if "?" in gsp_url else "?"
+        url = f"{gsp_url}{separator}graph={quote(str(graph), safe='')}"
         headers = dict(self.headers)
         if body is not None:
             headers["Content-Type"] = "text/turtle; charset=utf-8"  # N-Triples is Turtle, and every server reads Turtle
@@ -307,9 +306,10 @@ class EndpointClient:
         def run() -> bytes:
             request = urllib.request.Request(url, data=body, method=method, headers=headers)
             with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
-                return response.read()
+                data: bytes = response.read()
+                return data
 
-        answer = self._retrying(self.endpoint.gsp_url, run, idempotent=idempotent)
+        answer = self._retrying(gsp_url, run, idempotent=idempotent)
         if method != "GET":
             self._written()
         return answer

@@ -58,7 +58,7 @@ class MemoryStore(GraphStore):
             sparql = inject_values(sparql, bindings)
         result = self.dataset.query(sparql)
         variables = [str(v) for v in (result.vars or [])]
-        rows = [tuple(row) for row in result if isinstance(row, ResultRow)]
+        rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result if isinstance(row, ResultRow)]
         return QueryRows(variables, rows)
 
     def graph_names(self) -> list[URIRef]:
@@ -72,7 +72,7 @@ class MemoryStore(GraphStore):
                 yield s, p, o, graph
             return
         for s, p, o, g in self.dataset.quads((subject, predicate, obj, None)):
-            name = g.identifier if hasattr(g, "identifier") else g
+            name = getattr(g, "identifier", g)
             if isinstance(name, URIRef):
                 yield s, p, o, name
 

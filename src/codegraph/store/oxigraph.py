@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -69,7 +70,7 @@ class OxigraphStore(GraphStore):
 
     def quads(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
               graph: URIRef | None = None) -> Iterator[Quad]:
-        pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj, graph)]
+        pattern: list[Any] = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj, graph)]
         for quad in self.store.quads_for_pattern(*pattern):
             name = quad.graph_name
             if isinstance(name, ox.NamedNode):
@@ -81,17 +82,17 @@ class OxigraphStore(GraphStore):
     def dump(self, graphs: Sequence[URIRef] | None = None) -> bytes:
         """N-Quads in the store's own order: one bulk call, no per-quad Python work."""
         if graphs is None:
-            return self.store.dump(format=ox.RdfFormat.N_QUADS)
-        lines = []
+            return _dumped(self.store.dump(format=ox.RdfFormat.N_QUADS))
+        lines: list[bytes] = []
         for name in graphs:
-            suffix = f" <{name}> .\n".encode("utf-8")
-            ntriples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+            suffix = f" <{name}> .\n".encode()
+            ntriples = _dumped(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
             lines.extend(line[:-2].rstrip() + suffix for line in ntriples.splitlines() if line.strip())
         return b"".join(lines)
 
     def dump_ntriples(self) -> bytes:
         quads = ox.parse(self.dump(), format=ox.RdfFormat.N_QUADS)
-        return ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES)
+        return _dumped(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
 
     def checkpoint(self) -> Checkpoint | None:
         """A backup beside the store (hard links: well under a second), which other processes
@@ -124,7 +125,8 @@ class OxigraphStore(GraphStore):
 
     def add_triples(self, name: URIRef, triples: Iterable[Triple]) -> None:
         graph = ox.NamedNode(str(name))
-        self.store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in triples)
+        quads: list[Any] = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples]
+        self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in quads)
 
     def drop_graphs(self, names: Iterable[URIRef]) -> None:
         drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(name)}" for name in names)
@@ -168,6 +170,7 @@ class OxigraphStore(GraphStore):
 
 
 class OxigraphCheckpoint(Checkpoint):
+    """A hard-linked backup of an embedded store, opened read-only by other processes."""
     def __init__(self, scratch: str, path: str):
         self.scratch = scratch
         self.path = path
@@ -178,9 +181,15 @@ class OxigraphCheckpoint(Checkpoint):
     def dump_ntriples(self, graphs: Sequence[str]) -> list[bytes]:
         store = ox.Store.read_only(self.path)
         try:
-            return [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) for graph in graphs]
+            return [_dumped(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))) for graph in graphs]
         finally:
             del store
+
+
+def _dumped(data: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when given no file to write to."""
+    assert data is not None
+    return data
 
 
 def _holds_store(path: Path) -> bool:

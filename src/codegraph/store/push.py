@@ -20,6 +20,7 @@ from .remote import PUSH_CHUNK_TRIPLES, ChunkCallback, PushedGraph, RemoteStore
 
 @dataclass
 class PushReport:
+    """What a push sent: each graph with its triples and requests, and the graphs it dropped."""
     endpoint: str
     graphs: list[PushedGraph] = field(default_factory=list)
     dropped: list[URIRef] = field(default_factory=list)

@@ -43,6 +43,7 @@ ChunkCallback = Callable[[URIRef, int, int], None]  # (graph, chunks sent, chunk
 
 @dataclass
 class PushedGraph:
+    """One graph replaced on a server: its triples, requests and seconds."""
     name: URIRef
     triples: int
     chunks: int
@@ -154,7 +155,7 @@ def stage_and_swap(remote: EndpointClient, name: URIRef, triples: Sequence[Tripl
 
 def _graph_triple_count(client: EndpointClient, name: URIRef) -> int:
     rows = client.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {nt_term(name)} {{ ?s ?p ?o }} }}").rows
-    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
 
 class RemoteStore(GraphStore):
@@ -210,7 +211,7 @@ class RemoteStore(GraphStore):
         s, p, o = probe[0]
         assert s is not None and p is not None and o is not None
         found = self.client.select_raw(f"SELECT (COUNT(*) AS ?n) WHERE {{ {nt_term(s)} {nt_term(p)} {nt_term(o)} }}").rows
-        return bool(found) and found[0][0] is not None and int(found[0][0]) > 0
+        return bool(found) and found[0][0] is not None and int(str(found[0][0])) > 0
 
     def graph_names(self) -> list[URIRef]:
         if self._graphs is None:

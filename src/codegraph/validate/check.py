@@ -56,6 +56,7 @@ _FACET_BY_CLASS = {
 
 
 def as_of_triple(as_of: date) -> tuple[URIRef, URIRef, Literal]:
+    """The triple that tells the time-dependent shapes which day to judge against."""
     return CGSH.run, CGSH.asOf, Literal(as_of.isoformat(), datatype=XSD.date)
 
 
@@ -148,7 +149,7 @@ def _lookup_graph(dataset: Dataset | Graph) -> Graph:
     return dataset
 
 
-def _code_of(data: Graph, focus: Node, depth: int = 0) -> str | None:
+def _code_of(data: Graph | StoreView, focus: Node, depth: int = 0) -> str | None:
     """The notation of the code a focus node belongs to: itself, the code it is about, the code a
     document describes, or (for evidence and facts) the code that points at it."""
     if (focus, RDF.type, CG.BillingCode) in data:
@@ -171,13 +172,13 @@ def _facet_labels() -> dict[Node, str]:
     return {prop: str(ontology.value(facet, SKOS.prefLabel)) for facet, prop in ontology.subject_objects(CG.facetProperty)}
 
 
-def _facet_of(data: Graph, focus: Node, path: Node | None, facets: dict[Node, str]) -> str:
+def _facet_of(data: Graph | StoreView, focus: Node, path: Node | None, facets: dict[Node, str]) -> str:
     if path in facets:
         return facets[path]
-    if path in _FACET_BY_PATH:
+    if isinstance(path, URIRef) and path in _FACET_BY_PATH:
         return _FACET_BY_PATH[path]
     for kind in sorted(data.objects(focus, RDF.type), key=str):
-        if kind in _FACET_BY_CLASS:
+        if isinstance(kind, URIRef) and kind in _FACET_BY_CLASS:
             return _FACET_BY_CLASS[kind]
     return "other"
 

@@ -27,6 +27,7 @@ _STATES = {
 
 @dataclass(frozen=True)
 class FacetGap:
+    """A facet a code lacks, and whether the source declares it unavailable (with its words)."""
     code: str
     facet: str  # facet notation: modifiers, icd10-mappings, payer-policies, ...
     state: str  # DECLARED, PARTIAL or NOT_FOUND
@@ -54,6 +55,7 @@ def _known_state(state: str) -> str:
 
 
 def render_gaps_text(gaps: list[FacetGap]) -> str:
+    """The gaps as text, one block per code."""
     if not gaps:
         return "no missing facets\n"
     codes = len({gap.code for gap in gaps})
@@ -69,7 +71,8 @@ def render_gaps_text(gaps: list[FacetGap]) -> str:
 
 
 def render_gaps_json(gaps: list[FacetGap]) -> str:
-    by_code: dict[str, list[dict]] = {}
+    """The gaps as JSON."""
+    by_code: dict[str, list[dict[str, object]]] = {}
     for gap in gaps:
         by_code.setdefault(gap.code, []).append(
             {**{k: v for k, v in asdict(gap).items() if k != "code"}, "declared_unavailable": gap.declared_unavailable}

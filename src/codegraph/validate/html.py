@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-
 from collections import Counter
 from html import escape
 from itertools import groupby

@@ -23,10 +23,11 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS
 from ..rdf.namespaces import CG
-from ..store.base import Checkpoint, GraphStore
+from ..store.base import Checkpoint, GraphStore, Triple
 from .engines import EngineResult, ValidationData, run_engine
 from .shapes import shapes_graph
 
@@ -56,12 +57,12 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
         count = max(count, jobs)
     count = max(1, count)
     parts: list[list[str]] = [[] for _ in range(count)]
-    for code, graphs in sorted(own.items()):
-        parts[zlib.crc32(code.encode("utf-8")) % count].extend(sorted(graphs))
+    for code_iri, graphs in sorted(own.items()):
+        parts[zlib.crc32(code_iri.encode("utf-8")) % count].extend(sorted(graphs))
     return parts, shared
 
 
-def validate_parts(store: GraphStore, reference: list[Graph], extra: list, engine: str,
+def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple], engine: str,
                    jobs: int | None) -> list[EngineResult] | None:
     """The engine's results over the whole ``store``, computed in parts; None when the store is
     too small to be worth splitting or can make no checkpoint (the caller then runs it whole)."""
@@ -80,8 +81,8 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list, engin
             results_by_part = [future.result() for future in futures]
     finally:
         checkpoint.close()
-    kept: dict[tuple, EngineResult] = {}
-    homes: dict = {}
+    kept: dict[tuple[object, ...], EngineResult] = {}
+    homes: dict[Node, int | None] = {}
     for index, results in enumerate(results_by_part):
         for result in results:
             if result.focus not in homes:
@@ -97,7 +98,7 @@ def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, 
     return run_engine(engine, ValidationData([], ntriples=blobs), shapes_graph())
 
 
-def _home_part(store: GraphStore, focus, owner: dict[str, int]) -> int | None:
+def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | None:
     """The part whose own graphs describe ``focus`` (None: it is described only in shared graphs).
     A node lives in one code's graphs (the tests check the parts agree with a whole run)."""
     if not isinstance(focus, URIRef):
@@ -108,5 +109,5 @@ def _home_part(store: GraphStore, focus, owner: dict[str, int]) -> int | None:
     return None
 
 
-def _identity(result: EngineResult) -> tuple:
+def _identity(result: EngineResult) -> tuple[object, ...]:
     return (result.focus, result.path, result.value, result.source_shape, result.severity, result.component, result.message)

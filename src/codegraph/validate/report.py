@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from rdflib import Graph
 
@@ -16,6 +17,7 @@ SEVERITY_RANK = {"info": 1, "warning": 2, "violation": 3}
 
 @dataclass(frozen=True)
 class Finding:
+    """One SHACL result, placed on its code and facet, with a message an analyst can act on."""
     severity: str  # "violation" | "warning" | "info"
     focus_node: str
     path: str | None
@@ -34,6 +36,7 @@ class Finding:
 
 @dataclass
 class ValidationReport:
+    """The findings of one validation run, with the engine and the day it judged against."""
     findings: list[Finding]
     # The W3C sh:ValidationReport graph, or a function that builds it: on a large store it has
     # half a million triples and most callers never read it, so it is built on first use.
@@ -60,7 +63,7 @@ class ValidationReport:
         threshold = SEVERITY_RANK[fail_on]
         return any(f.severity_rank >= threshold for f in self.findings)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "conforms": self.conforms,
             "counts": self.counts(),
@@ -74,6 +77,18 @@ class ValidationReport:
 
     def render_turtle(self) -> str:
         return self.results_graph.serialize(format="turtle")
+
+    def render_html(self, title: str = "codegraph validation report", index_href: str | None = None) -> str:
+        """The report as one self-contained page (``index_href`` adds a link back to a site's index)."""
+        from .html import render_html
+
+        return render_html(self, title=title, index_href=index_href)
+
+    def render(self, fmt: str, title: str = "codegraph validation report") -> str:
+        """The report in ``fmt``: text, json, turtle or html."""
+        if fmt == "html":
+            return self.render_html(title)
+        return {"text": self.render_text, "json": self.render_json, "turtle": self.render_turtle}[fmt]()
 
     def render_text(self) -> str:
         counts = self.counts()

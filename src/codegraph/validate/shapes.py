@@ -22,6 +22,7 @@ CGSH = Namespace("https://w3id.org/codegraph/shapes#")
 
 @cache
 def ontology_graph() -> Graph:
+    """The ontology as an rdflib graph (cached: treat as read-only)."""
     path = ontology_file()
     if not path.is_file():
         raise ResourceError(f"{path} is missing: reinstall codegraph")

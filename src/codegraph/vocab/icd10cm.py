@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import version
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -41,7 +42,7 @@ _TRUE = Literal(True).n3()
 _FALSE = Literal(False).n3()
 
 
-def _module():
+def _module() -> Any:
     import simple_icd_10_cm as cm  # imported late: reading the XML costs a moment
 
     return cm
@@ -55,6 +56,7 @@ def concept_iri(item: str) -> URIRef:
 
 
 def release() -> str:
+    """The ICD-10-CM release shipped, as a label."""
     return f"ICD-10-CM April 2026 (simple-icd-10-cm {version('simple-icd-10-cm')})"
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..errors import ResourceError
+from ..errors import CatalogError, ResourceError
 from ..read.normalize import normalize_text
 from ..resources import vocab_dir
 
@@ -25,6 +25,7 @@ UBERON = "http://purl.obolibrary.org/obo/UBERON_"
 
 @dataclass(frozen=True)
 class LexiconEntry:
+    """A label or synonym the lexicon recognises, with its role and concept IRI."""
     label: str
     role: str  # "anatomy" or a clinical concept role
     iri: str | None
@@ -33,18 +34,20 @@ class LexiconEntry:
 
 @dataclass(frozen=True)
 class Mention:
+    """A lexicon entry found in text, with its character span."""
     entry: LexiconEntry
     start: int
     end: int
 
 
 def curie_to_iri(curie: str) -> str:
+    """An UBERON: or FMA: CURIE as its OBO PURL."""
     prefix, _, local = curie.partition(":")
     if prefix.upper() == "UBERON":
         return f"{UBERON}{local}"
     if prefix.upper() == "FMA":
         return f"http://purl.obolibrary.org/obo/FMA_{local}"
-    raise ResourceError(f"unknown CURIE prefix in {curie!r}: expected UBERON: or FMA:")
+    raise CatalogError(f"unknown CURIE prefix in {curie!r}: expected UBERON: or FMA:")
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -60,6 +63,7 @@ def _forms(label: str, synonyms: str) -> set[str]:
 
 
 class Lexicon:
+    """Labels and synonyms compiled into one leftmost-longest matcher."""
     def __init__(self, entries: dict[str, LexiconEntry]):
         self._entries = entries
         alternation = "|".join(re.escape(form) for form in sorted(entries, key=len, reverse=True))
@@ -75,7 +79,8 @@ class Lexicon:
             yield Mention(entry, offset + match.start(), offset + match.end())
 
 
-def _load(rows: Iterator[dict[str, str]], role_of, iri_of, only_with_forms: bool = False) -> dict[str, LexiconEntry]:
+def _load(rows: Iterator[dict[str, str]], role_of: Callable[[dict[str, str]], str], iri_of: Callable[[dict[str, str]], str | None],
+          only_with_forms: bool = False) -> dict[str, LexiconEntry]:
     entries: dict[str, LexiconEntry] = {}
     for row in rows:
         if only_with_forms and not (row.get("synonyms") or "").strip():
@@ -88,6 +93,7 @@ def _load(rows: Iterator[dict[str, str]], role_of, iri_of, only_with_forms: bool
 
 @cache
 def anatomy_lexicon() -> Lexicon:
+    """The anatomy structures codegraph recognises in text (cached)."""
     return Lexicon(
         _load(
             _rows(vocab_dir() / "anatomy.csv"),
@@ -100,6 +106,7 @@ def anatomy_lexicon() -> Lexicon:
 
 @cache
 def clinical_lexicon() -> Lexicon:
+    """The clinical concepts codegraph recognises in text (cached)."""
     return Lexicon(
         _load(
             _rows(vocab_dir() / "clinical-lexicon.csv"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
-from ..errors import ResourceError
+from ..errors import CatalogError, ResourceError
 from ..rdf.iris import normalise_name as _normalise
 from ..resources import vocab_dir
 
@@ -29,10 +29,10 @@ def payer_aliases() -> dict[str, str]:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             alias, payer = (row.get("alias") or "").strip(), (row.get("payer") or "").strip()
             if not alias or not payer or not (row.get("source") or "").strip():
-                raise ResourceError(f"{path}:{line}: every alias needs alias, payer and source")
+                raise CatalogError(f"{path}:{line}: every alias needs alias, payer and source")
             key = _normalise(alias)
             if aliases.setdefault(key, payer) != payer:
-                raise ResourceError(f"{path}:{line}: {alias!r} is already an alias of {aliases[key]!r}")
+                raise CatalogError(f"{path}:{line}: {alias!r} is already an alias of {aliases[key]!r}")
     return aliases
 
 

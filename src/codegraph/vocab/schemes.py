@@ -15,7 +15,7 @@ from functools import cache
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from ..errors import ResourceError
+from ..errors import NotFoundError, ResourceError
 from ..rdf import iris
 from ..rdf.namespaces import CG, bind_prefixes
 from ..resources import vocab_dir
@@ -27,6 +27,7 @@ PART_OF = OBO["BFO_0000050"]
 
 @dataclass(frozen=True)
 class SchemeSpec:
+    """How one shipped CSV code set becomes a SKOS concept scheme."""
     name: str
     file: str
     title: str
@@ -94,6 +95,7 @@ vocab_graph_iri = iris.vocab_graph_iri
 
 
 def available_schemes() -> list[str]:
+    """The shipped code sets whose files are present."""
     return [name for name, spec in SCHEMES.items() if (vocab_dir() / spec.file).is_file()]
 
 
@@ -101,7 +103,7 @@ def available_schemes() -> list[str]:
 def scheme_graph(name: str) -> Graph:
     """The SKOS concept scheme ``name`` as a graph (cached: treat it as read-only)."""
     if name not in SCHEMES:
-        raise ResourceError(f"unknown vocabulary {name!r}; known: {', '.join(SCHEMES)}")
+        raise NotFoundError(f"unknown vocabulary {name!r}; known: {', '.join(SCHEMES)}")
     spec = SCHEMES[name]
     path = vocab_dir() / spec.file
     if not path.is_file():

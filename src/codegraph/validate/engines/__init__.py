@@ -20,9 +20,10 @@ from rdflib import Graph, URIRef
 
 from ...choices import DEFAULT_ENGINE
 from ...choices import ENGINES as CHOICES
+from ...errors import EngineError
 from ..shapes import node_shapes, shapes_subset
 from . import pyshacl_engine, shifty_engine
-from .base import EngineError, EngineResult, ValidationData
+from .base import EngineResult, ValidationData
 
 Engine = Callable[[ValidationData, Graph], list[EngineResult]]
 

@@ -13,15 +13,11 @@ from dataclasses import dataclass
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ...errors import CodegraphError
+from ...errors import EngineError
 from ...rdf.terms import nt_term
 from ..shapes import SH
 
 Triple = tuple[Node, Node, Node]
-
-
-class EngineError(CodegraphError, ValueError):
-    """A validation engine is unknown, not installed, or cannot run the shapes."""
 
 
 @dataclass(frozen=True)
@@ -84,14 +80,18 @@ def results_from_report(report: Graph) -> list[EngineResult]:
     results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         message = report.value(result, SH.resultMessage)
+        focus, shape = report.value(result, SH.focusNode), report.value(result, SH.sourceShape)
+        severity, component = report.value(result, SH.resultSeverity), report.value(result, SH.sourceConstraintComponent)
+        if focus is None or shape is None or not isinstance(severity, URIRef) or not isinstance(component, URIRef):
+            raise EngineError(f"the engine's report has a result without focus node, shape, severity or component: {result}")
         results.append(
             EngineResult(
-                focus=report.value(result, SH.focusNode),
+                focus=focus,
                 path=report.value(result, SH.resultPath),
                 value=report.value(result, SH.value),
-                source_shape=report.value(result, SH.sourceShape),
-                severity=report.value(result, SH.resultSeverity),
-                component=report.value(result, SH.sourceConstraintComponent),
+                source_shape=shape,
+                severity=severity,
+                component=component,
                 message=str(message) if isinstance(message, Literal) else "",
             )
         )

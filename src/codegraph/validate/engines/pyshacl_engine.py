@@ -28,7 +28,7 @@ class _PreparedQueryGraph(Graph):
         self._prepared: dict[str, Query] = {}
 
     def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,  # noqa: N803
-              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any):  # noqa: N803
+              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:  # noqa: N803
         if isinstance(query_object, str) and initNs is None:  # pySHACL's queries carry their PREFIXes
             prepared = self._prepared.get(query_object)
             if prepared is None:
@@ -38,6 +38,7 @@ class _PreparedQueryGraph(Graph):
 
 
 def validate(data: ValidationData, shapes: Graph) -> list[EngineResult]:
+    """Validate ``data`` against ``shapes`` with pySHACL (the reference engine)."""
     graph = data.graph(into=_PreparedQueryGraph())
     _conforms, report, _text = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True, allow_infos=True

@@ -9,24 +9,27 @@ off (``infer=False``; our shapes have none), and a shape feature it does not sup
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from rdflib import Graph
 
-from .base import EngineError, EngineResult, ValidationData, results_from_report
+from ...errors import EngineError
+from .base import EngineResult, ValidationData, results_from_report
 
 NAME = "shifty"
 
 
-def _module():
+def _module() -> Any:
     try:
         import shifty
     except ImportError as error:  # an optional speed-up: say how to get it, or how to do without
         raise EngineError("the 'shifty' engine needs the pyshifty package: pip install 'pyshifty==0.5.1', "
-                          "or validate with --engine pyshacl") from error
+                          "or validate with the pyshacl engine") from error
     return shifty
 
 
 def validate(data: ValidationData, shapes: Graph) -> list[EngineResult]:
+    """Validate ``data`` against ``shapes`` with shifty (the fast native engine)."""
     shifty = _module()
     shapes_turtle = shapes.serialize(format="turtle").encode("utf-8")
     with warnings.catch_warnings(record=True) as caught:
@@ -37,8 +40,8 @@ def validate(data: ValidationData, shapes: Graph) -> list[EngineResult]:
                 data.ntriples(), graph_mode="data", infer=False, on_unsupported="error"
             )
         except (ValueError, RuntimeError) as error:
-            raise EngineError(f"shifty could not validate: {error}; try --engine pyshacl") from error
+            raise EngineError(f"shifty could not validate: {error}; validate with the pyshacl engine instead") from error
     diagnostics = [str(w.message) for w in caught if issubclass(w.category, shifty.ShaclDiagnosticWarning)]
     if diagnostics:  # something it could not evaluate: its report may be incomplete
-        raise EngineError(f"shifty reported: {'; '.join(diagnostics)}; try --engine pyshacl")
+        raise EngineError(f"shifty reported: {'; '.join(diagnostics)}; validate with the pyshacl engine instead")
     return results_from_report(report)
