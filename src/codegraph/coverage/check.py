@@ -25,9 +25,8 @@ from typing import Any
 from rdflib import Literal
 from rdflib.term import Node
 
-from ..errors import QueryError
+from ..errors import CellProblem, QueryError
 from ..imports import fields
-from ..errors import CellProblem
 from ..query import run_query
 from ..store import GraphStore
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import fields
 from ..errors import CellProblem
+from . import fields
 from .records import Contractor, CoverageRecord, DiagnosisGroup, ImportRecords, ModifierNote, PolicyVersion, RowError, RowEvidence
 from .table import Row, Table, read_table
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import CellProblem
 from ..rdf.iris import payer_iri
 from . import fields
-from ..errors import CellProblem
 from .records import CoverageRecord, ImportRecords, PolicyVersion, RowError, policy_identity
 from .table import Row, read_table
 
