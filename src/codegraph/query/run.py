@@ -11,14 +11,15 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..store import GraphStore, QueryRows
-from .binding import bind_parameters
+from .binding import parameter_terms
 from .catalog import get_query
 
 
 def run_query(store: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
-    """Run the catalog query ``name`` on ``store`` with ``params`` bound."""
+    """Run the catalog query ``name`` on ``store`` with ``params`` bound (as values: the store
+    binds them, ``query/binding.py``)."""
     spec = get_query(name)
-    return store.select(bind_parameters(spec, params or {}))
+    return store.select(spec.text, parameter_terms(spec, params or {}))
 
 
 def _plain(term: Node | None) -> str:

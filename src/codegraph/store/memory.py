@@ -52,11 +52,12 @@ class MemoryStore(GraphStore):
         return cls(dataset)
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
-        if bindings:
-            from ..query.binding import inject_values
+        if bindings:  # rdflib's own binding: the values never become query text
+            from ..query.binding import check_bindings
 
-            sparql = inject_values(sparql, bindings)
-        result = self.dataset.query(sparql)
+            result = self.dataset.query(sparql, initBindings=check_bindings(bindings))
+        else:
+            result = self.dataset.query(sparql)
         variables = [str(v) for v in (result.vars or [])]
         rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result if isinstance(row, ResultRow)]
         return QueryRows(variables, rows)

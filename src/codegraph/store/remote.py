@@ -187,7 +187,7 @@ class RemoteStore(GraphStore):
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
         """Run a SELECT query over the union of codegraph's graphs on the server."""
-        if bindings:
+        if bindings:  # a VALUES block of checked, escaped terms (query/binding.py)
             from ..query.binding import inject_values
 
             sparql = inject_values(sparql, bindings)
