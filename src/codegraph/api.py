@@ -314,13 +314,15 @@ def format_query_rows(rows: QueryRows, fmt: str) -> str:
 
 
 def open_endpoint(query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
-                  retries: int = 3, union_default_graph: bool | None = None) -> RemoteStore:
+                  retries: int = 3, union_default_graph: bool | None = None, max_answer_mb: int = 512) -> RemoteStore:
     """A SPARQL 1.1 server as a store (credentials from ``CODEGRAPH_ENDPOINT_TOKEN`` or
-    ``CODEGRAPH_ENDPOINT_USER``/``PASSWORD``). Raises ``EndpointError`` for a URL that is not http(s)."""
+    ``CODEGRAPH_ENDPOINT_USER``/``PASSWORD``). ``timeout`` bounds each whole request (retries
+    included), ``max_answer_mb`` each answer. Raises ``EndpointError`` for a URL that is not
+    http(s) or holds a user or password."""
     from .store import RemoteStore
 
     return RemoteStore.at(query_url, update_url, gsp_url, timeout=timeout, retries=retries,
-                          union_default_graph=union_default_graph)
+                          union_default_graph=union_default_graph, max_answer_bytes=max_answer_mb * 1024 * 1024)
 
 
 def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[str] | None = None, *, chunk_triples: int = 50_000,

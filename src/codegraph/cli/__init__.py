@@ -63,6 +63,8 @@ _FLAG_WORDS = (
     (re.compile(r"\bneeds parameter (\w+)"), r"needs --param \1=VALUE"),
     (re.compile(r"\bparameter (\w+) must\b"), r"--param \1 must"),
     (re.compile(r"\bthe endpoint timeout\b"), "--endpoint-timeout"),
+    (re.compile(r"\bthe endpoint answer limit\b"), "--endpoint-max-answer (MB)"),
+    (re.compile(r"\bparameter (\w+) cannot be bound\b"), r"--param \1 cannot be bound"),
     (re.compile(r"\bthe update endpoint or the Graph Store URL\b"), "--update-endpoint or --gsp-endpoint URL"),
     (re.compile(r"\bthe Graph Store URL\b"), "--gsp-endpoint URL"),
     (re.compile(r"\bserve the store writable\b"), "serve the store with --writable"),

@@ -26,12 +26,19 @@ def list_queries() -> None:
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """``--param NAME=VALUE`` options as a dict: each name once, and text that is UTF-8 (a shell
+    hands Python bytes that are not UTF-8 as lone surrogates, which no query can hold)."""
     params: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise click.UsageError(f"--param takes NAME=VALUE, got {item!r}")
-        params[name.strip()] = value
+        if any("\ud800" <= char <= "\udfff" for char in item):
+            raise click.UsageError(f"--param {item!r} holds bytes that are not UTF-8 text; give the value in UTF-8")
+        if name in params:
+            raise click.UsageError(f"--param {name} is given twice ({params[name]!r}, then {value!r}); give it once")
+        params[name] = value
     return params
 
 

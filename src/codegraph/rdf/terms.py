@@ -10,10 +10,9 @@ token whatever the value holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef

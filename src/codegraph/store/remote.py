@@ -33,7 +33,7 @@ from ..errors import EndpointError, GraphInputError
 from ..rdf.iris import NO_GRAPH, is_codegraph_graph, staging_graph_iri
 from ..rdf.terms import nt_term, ntriple_line
 from .base import GraphStore, Quad, QueryRows, Triple
-from .endpoint import Endpoint, EndpointClient
+from .endpoint import DEFAULT_MAX_ANSWER_BYTES, Endpoint, EndpointClient, redact_url
 
 PUSH_CHUNK_TRIPLES = 50_000
 """Triples per Graph Store request: small enough for any server's request limit and memory."""
@@ -111,7 +111,7 @@ def stage(remote: EndpointClient, name: URIRef, triples: Sequence[Triple], chunk
     staged = _graph_triple_count(remote, staging) if unique else 0
     if staged != len(unique):
         raise EndpointError(
-            f"{remote.endpoint.gsp_url}: the staging graph <{staging}> holds {staged} triples after the upload, "
+            f"{redact_url(remote.endpoint.gsp_url or remote.endpoint.query_url)}: the staging graph <{staging}> holds {staged} triples after the upload, "
             f"but {len(unique)} were sent; <{name}> was not changed"
         )
     return PushedGraph(name, len(unique), len(chunks), time.perf_counter() - started)
@@ -175,9 +175,10 @@ class RemoteStore(GraphStore):
     @classmethod
     def at(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
            retries: int = 3, backoff: float = 0.5, union_default_graph: bool | None = None,
-           environ: Mapping[str, str] | None = None) -> RemoteStore:
+           environ: Mapping[str, str] | None = None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> RemoteStore:
         """The server at ``query_url`` (see ``Endpoint.from_urls`` for the URLs it implies)."""
-        endpoint = Endpoint.from_urls(query_url, update_url, gsp_url, timeout=timeout, retries=retries, backoff=backoff)
+        endpoint = Endpoint.from_urls(query_url, update_url, gsp_url, timeout=timeout, retries=retries, backoff=backoff,
+                                      max_answer_bytes=max_answer_bytes)
         return cls(endpoint, union_default_graph=union_default_graph, environ=environ)
 
     def _forget_graphs(self) -> None:
@@ -271,7 +272,7 @@ class RemoteStore(GraphStore):
         return self.client.require_graph_store()
 
     def __repr__(self) -> str:
-        return f"RemoteStore({self.endpoint.query_url!r})"
+        return f"RemoteStore({redact_url(self.endpoint.query_url)!r})"
 
 
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
