@@ -1,10 +1,11 @@
 """The ``codegraph`` command line: thin commands over the public API.
 
-Exit codes (also in ``codegraph --help``):
+Exit codes (also in ``codegraph --help``; the README's table lists the cases):
   0  success
   1  validation findings at or above --fail-on
-  2  usage or input error (bad document, bad RDF file, unknown query or parameter)
-  3  SPARQL endpoint error
+  2  usage or input error (bad document, RDF file, table or parameter; something in a build folder
+     that is not a page; an output that cannot be written; serve on a port in use)
+  3  SPARQL endpoint error (unreachable, HTTP error, out of time, answer too large or malformed)
 Diagnostics go to stderr, data to stdout. ``--debug`` shows the traceback of an error.
 """
 

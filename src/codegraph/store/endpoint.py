@@ -200,7 +200,7 @@ def _from_json(url: str, binding: object) -> Node | None:
     if kind == "uri":
         if not value or _BAD_IRI.search(value):
             raise EndpointError(f"{url}: the answer holds the IRI {_excerpt(repr(value), 120)}, which is not one "
-                                "(spaces, controls or <>\"{{}}|^`\\ in it); codegraph cannot use it")
+                                "(spaces, controls or <>\"{}|^`\\ in it); codegraph cannot use it")
         return URIRef(value)
     if _SURROGATE.search(value):
         raise EndpointError(f"{url}: the answer holds text with a lone surrogate ({_excerpt(repr(value), 80)}), which is not Unicode text")
@@ -332,7 +332,7 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
 def _read(response: http.client.HTTPResponse, limit: int, url: str) -> bytes:
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _Failed(EndpointError(_too_large(url, limit, f"the server announces {int(declared):,} bytes")))
+        raise _Failed(EndpointError(_too_large(url, limit, f"the server announces {int(declared) / 2**20:.1f} MB")))
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -346,7 +346,7 @@ def _read(response: http.client.HTTPResponse, limit: int, url: str) -> bytes:
 
 
 def _too_large(url: str, limit: int, how: str) -> str:
-    return (f"{url}: the answer is larger than {limit / 1_000_000:g} MB ({how}); ask for less (a narrower query, "
+    return (f"{url}: the answer is larger than {limit / 2**20:g} MB ({how}); ask for less (a narrower query, "
             "one graph at a time) or raise the endpoint answer limit")
 
 
@@ -363,6 +363,8 @@ def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, s
         response = connection.getresponse()
         ok = 200 <= response.status < 300
         data = _read(response, limit if ok else _ERROR_EXCERPT_BYTES, shown) if ok else response.read(_ERROR_EXCERPT_BYTES)
+        if deadline.expired:  # cut mid-answer: http.client may take the cut for the end of the headers or body
+            raise _Failed(_out_of_time(shown, deadline))
         return _Answer(response.status, response.reason, response.getheader("Location"), data)
     except _Failed:
         raise
