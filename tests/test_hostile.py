@@ -647,6 +647,19 @@ def test_a_redirect_to_another_origin_carries_no_credentials(recording_server: R
     assert recording_server.requests[0].method == "POST" and b"query=" in recording_server.requests[0].body
 
 
+def test_a_graph_store_get_redirected_elsewhere_carries_no_credentials(monkeypatch):
+    """Before: a 302 (or 303, 307) on a Graph Store GET sent the token on to the other origin."""
+    monkeypatch.setenv("CODEGRAPH_ENDPOINT_TOKEN", "s3cret-token")
+    triples = b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
+    with fake_server(_answer(triples, headers="Content-Type: application/n-triples\r\n")) as elsewhere:
+        with fake_server(_redirect(302, lambda _s: f"{elsewhere.url}/store?graph=x")) as server:
+            graph = RemoteStore.at(f"{server.url}/query").client.gsp_get(URIRef(f"{GRAPHS}x"))
+    assert len(graph) == 1
+    assert server.requests[0][1]["Authorization"] == "Bearer s3cret-token"
+    assert [line for line, _headers in elsewhere.requests] == ["GET /store?graph=x HTTP/1.1"]
+    assert "Authorization" not in elsewhere.requests[0][1]
+
+
 def test_a_redirect_within_the_origin_keeps_the_credentials(monkeypatch):
     monkeypatch.setenv("CODEGRAPH_ENDPOINT_USER", "loader")
     monkeypatch.setenv("CODEGRAPH_ENDPOINT_PASSWORD", "pw")
