@@ -31,7 +31,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import EndpointError, GraphInputError
 from ..rdf.iris import NO_GRAPH, is_codegraph_graph, staging_graph_iri
-from ..rdf.terms import nt_term, ntriple_line
+from ..rdf.terms import iri_problem, nt_term, ntriple_line
 from .base import GraphStore, Quad, QueryRows, Triple
 from .endpoint import DEFAULT_MAX_ANSWER_BYTES, Endpoint, EndpointClient, redact_url
 
@@ -280,6 +280,6 @@ _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 def graph_iri(text: str) -> URIRef:
     """A graph name given by a user, checked to be an absolute IRI before it goes into any request."""
-    if not _IRI.match(text):
+    if not _IRI.match(text) or iri_problem(text):  # the one IRI check query text uses (rdf/terms.py)
         raise GraphInputError(f"{text!r} is not an absolute IRI; give a graph name such as https://w3id.org/codegraph/id/graph/payers")
     return URIRef(text)
