@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .imports import ImportBatch
     from .model import DocumentFacts
     from .query import QuerySpec
+    from .search import SearchHit, SearchIndex
     from .site import SiteSummary
     from .store import GraphStore, OxigraphStore, QueryRows, RemoteStore
     from .store.push import PushReport
@@ -306,11 +307,49 @@ def list_queries() -> list[QuerySpec]:
     return [spec for _name, spec in sorted(load_catalog().items())]
 
 
-def format_query_rows(rows: QueryRows, fmt: str) -> str:
-    """Query rows as text: ``table``, ``csv`` or ``json``."""
+def format_query_rows(rows: QueryRows, fmt: str, *, width: int | None = None, raw: bool = False, bom: bool = False) -> str:
+    """Query rows as text: ``table`` (fitted to ``width`` columns, default the terminal's; long
+    cells cut, control characters escaped), ``csv`` or ``json`` (every value whole). CSV cells a
+    spreadsheet would run as formulas get a leading ``'`` unless ``raw``; ``bom`` starts CSV with
+    a byte order mark for Excel."""
     from .query import format_rows
 
-    return format_rows(rows, fmt)
+    return format_rows(rows, fmt, width=width, raw=raw, bom=bom)
+
+
+def query_rows_xlsx(rows: QueryRows, *, title: str = "results", raw: bool = False) -> bytes:
+    """Query rows as an xlsx workbook: a bold header row frozen at the top, filter buttons, columns
+    sized to their content; numbers and dates typed, no cell ever a formula."""
+    from .query import rows_xlsx
+
+    return rows_xlsx(rows, title=title, raw=raw)
+
+
+# -- finding things -------------------------------------------------------------------------------
+
+
+def search_index(source: GraphStore) -> SearchIndex:
+    """Every code, payer (with its aliases), policy, clinical concept and anatomical structure
+    (with their synonyms) of the graph, searchable: ``index.find(text)``, ``index.suggest(text)``."""
+    from .search import build_index
+
+    return build_index(source)
+
+
+def find(source: GraphStore, text: str, *, limit: int = 20, kinds: Iterable[str] | None = None) -> list[SearchHit]:
+    """What in the graph ``text`` names, best first: codes (exact or prefix notation, or their
+    title), payers (or an alias: "UHC"), policies, clinical concepts and anatomy (or a synonym),
+    fuzzily ("cigan" finds Cigna). ``kinds`` limits it to some of code, payer, policy, concept,
+    anatomy. Each ``SearchHit`` says how it matched and how many codes the entry concerns."""
+    return search_index(source).find(text, limit=limit, kinds=list(kinds) if kinds is not None else None)
+
+
+def suggest(text: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
+    """The ``choices`` closest to ``text``, best first: a "did you mean" for a refusal
+    (``suggest("Cigan", ["Aetna", "Cigna"])`` is ``["Cigna"]``)."""
+    from .search import suggest as closest
+
+    return closest(text, choices, limit=limit)
 
 
 def open_endpoint(query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,

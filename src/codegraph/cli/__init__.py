@@ -3,6 +3,7 @@
 Exit codes (also in ``codegraph --help``):
   0  success
   1  validation findings at or above --fail-on
+  1  (find) nothing matches
   2  usage or input error (bad document, bad RDF file, unknown query or parameter)
   3  SPARQL endpoint error
 Diagnostics go to stderr, data to stdout. ``--debug`` shows the traceback of an error.
@@ -53,6 +54,9 @@ def _register() -> None:
     from . import site_cmd
 
     cli.add_command(site_cmd.site)
+    from . import find_cmd
+
+    cli.add_command(find_cmd.find)
 
 
 _register()

@@ -1,0 +1,209 @@
+"""The search index: every name a graph knows, with the forms it can be found by.
+
+Built from two store-wide catalog queries (``queries/search/``: every code with its title;
+every payer, policy, clinical concept and anatomical structure linked to a code, with how many
+codes) plus the shipped tables of other names: payer aliases (``payer-aliases.csv``: "UHC" is
+UnitedHealthcare) and concept synonyms (``clinical-lexicon.csv``, ``anatomy.csv``:
+"viscosupplementation" is a hyaluronic acid injection). Measured on a 10,000-page store, the two
+queries take well under a second, so the index is built on each call rather than kept beside the
+store, where it could go stale (README, "Finding things").
+
+Ranking: an exact match of a name or code (any case) scores 100; a prefix 90-99 (the more of the
+name it covers, the higher); otherwise the best likeness of the text to a run of as many words
+of a name (rapidfuzz), scaled to at most 85, for names, titles, aliases and synonyms, never for
+code notations or policy identifiers ("1002T" is no near miss of "1001T"). A
+match through an alias or synonym scores one point below the same match on the name. Ties go to
+codes, then payers, policies, concepts and anatomy, then to what concerns more codes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from ..resources import vocab_dir
+from ..store import GraphStore
+from .match import SUGGEST_CUTOFF, normalise, phrase_ratio
+
+KINDS = ("code", "payer", "policy", "concept", "anatomy")
+"""What ``find`` searches, in the order ties are broken."""
+FUZZY_CUTOFF = 75.0
+"""The least ``WRatio`` a fuzzy match needs (below it, names share little more than letters)."""
+FUZZY_WEIGHT = 0.85
+"""Fuzzy scores are scaled by this, so any exact or prefix match ranks above them."""
+# how a form was found: the entry's own name or code, or another name for it
+_OWN = ("code", "name", "identifier", "title")
+_EXACT_ONLY = ("code", "identifier")  # notations and identifiers: no fuzzy matches
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """Something ``find`` can find: a code, payer, policy, clinical concept or anatomical structure."""
+
+    kind: str  # one of KINDS
+    name: str  # the code's notation, the payer's name, the policy's title, the concept's label
+    detail: str = ""  # a code's system and title; a policy's identifier; a concept's role
+    key: str | None = None  # the IRI or identifier it stands for, where it has one
+    codes: int = 0  # how many codes it concerns (1 for a code)
+    first_code: str | None = None  # the first of those codes (sorted), to try a query with
+    forms: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (text, how): code, identifier, name, title, alias, synonym
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A ``SearchEntry`` found for a text: how well (0-100), how (exact, prefix, fuzzy) and
+    through which of its forms (its ``name`` or ``code``, a ``title``, an ``alias``, a ``synonym``)."""
+
+    entry: SearchEntry
+    score: float
+    match: str
+    via: str
+    matched: str  # the form's text
+
+    def to_json(self) -> dict[str, Any]:
+        entry = asdict(self.entry)
+        entry.pop("forms")
+        return {**entry, "score": round(self.score, 1), "match": self.match, "via": self.via, "matched": self.matched}
+
+
+class SearchIndex:
+    """The names of one graph, searchable with ``find`` and ``suggest``."""
+
+    def __init__(self, entries: Iterable[SearchEntry]):
+        self.entries = sorted(entries, key=lambda e: (KINDS.index(e.kind), e.name.casefold(), e.key or ""))
+        # one flat list of forms for rapidfuzz, each pointing back at its entry
+        self._forms: list[str] = []
+        self._owners: list[tuple[int, str, str]] = []  # (entry index, how, original text)
+        for index, entry in enumerate(self.entries):
+            for text, how in entry.forms:
+                self._forms.append(normalise(text))
+                self._owners.append((index, how, text))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, text: str, *, limit: int = 20, kinds: Sequence[str] | None = None) -> list[SearchHit]:
+        """The entries matching ``text``, best first (at most ``limit``; only ``kinds`` when given)."""
+        query = normalise(text)
+        if not query:
+            return []
+        wanted = set(kinds or KINDS)
+        best: dict[int, SearchHit] = {}
+
+        def offer(position: int, score: float, match: str) -> None:
+            index, how, original = self._owners[position]
+            entry = self.entries[index]
+            if entry.kind not in wanted:
+                return
+            if how not in _OWN:
+                score -= 1
+            current = best.get(index)
+            if current is None or score > current.score:
+                best[index] = SearchHit(entry, score, match, how, original)
+
+        for position, form in enumerate(self._forms):
+            if form == query:
+                offer(position, 100.0, "exact")
+            elif form.startswith(query):
+                offer(position, 90.0 + 9.0 * len(query) / len(form), "prefix")
+        # WRatio (in C, over every form) picks the candidates; each is then scored by its best
+        # run of words, so "cigan" matches Cigna, not letters scattered over "physician".
+        candidates = process.extract(query, self._forms, scorer=fuzz.WRatio, processor=None, limit=None,
+                                     score_cutoff=FUZZY_CUTOFF)
+        for form, _ratio, position in candidates:
+            if self._owners[position][1] not in _EXACT_ONLY:
+                ratio = phrase_ratio(query, form)
+                if ratio >= FUZZY_CUTOFF:
+                    offer(position, FUZZY_WEIGHT * ratio, "fuzzy")
+        hits = sorted(best.values(), key=lambda h: (-h.score, KINDS.index(h.entry.kind), -h.entry.codes, h.entry.name))
+        return hits[:limit]
+
+    def suggest(self, text: str, *, kinds: Sequence[str] | None = None, limit: int = 3,
+                cutoff: float = SUGGEST_CUTOFF) -> list[str]:
+        """The names of the entries closest to ``text`` (codes included, fuzzily): a "did you mean"."""
+        query = normalise(text)
+        wanted = set(kinds or KINDS)
+        names: list[str] = []
+        scored = process.extract(query, self._forms, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=cutoff)
+        for _form, _ratio, position in scored:
+            entry = self.entries[self._owners[position][0]]
+            if entry.kind in wanted and entry.name not in names:
+                names.append(entry.name)
+        return names[:limit]
+
+    def to_json(self) -> dict[str, Any]:
+        """The index as plain data (what the site's search box loads): entries with their forms."""
+        return {"kinds": list(KINDS), "entries": [asdict(entry) for entry in self.entries]}
+
+
+# -- building ------------------------------------------------------------------------------------
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with (vocab_dir() / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _other_names() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Payer aliases by canonical payer; concept and anatomy synonyms by label and by IRI."""
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for row in _csv_rows("payer-aliases.csv"):
+        aliases[normalise(row["payer"])].append(row["alias"].strip())
+    synonyms: dict[str, list[str]] = defaultdict(list)
+    for row in _csv_rows("clinical-lexicon.csv"):
+        forms = [s.strip() for s in row.get("synonyms", "").split("|") if s.strip()]
+        synonyms[normalise(row["label"])].extend(forms)
+        if row.get("iri"):
+            synonyms[row["iri"].strip()].extend(forms)
+    for row in _csv_rows("anatomy.csv"):
+        forms = [s.strip() for s in row.get("synonyms", "").split("|") if s.strip()]
+        local = row["id"].strip().replace(":", "_")
+        synonyms[f"http://purl.obolibrary.org/obo/{local}"].extend(forms)
+    return aliases, synonyms
+
+
+def _forms(own: Iterable[tuple[str, str]], others: Iterable[str], how: str) -> tuple[tuple[str, str], ...]:
+    seen: set[str] = set()
+    forms: list[tuple[str, str]] = []
+    for text, kind in [*own, *((other, how) for other in others)]:
+        if text and normalise(text) not in seen:
+            seen.add(normalise(text))
+            forms.append((text, kind))
+    return tuple(forms)
+
+
+def build_index(store: GraphStore) -> SearchIndex:
+    """The search index of the graph in ``store``."""
+    from ..query import run_query
+
+    aliases, synonyms = _other_names()
+    entries: list[SearchEntry] = []
+    for row in run_query(store, "search-codes").as_dicts():
+        code, system, title = (str(row[k]) if row[k] is not None else "" for k in ("code", "system", "title"))
+        own = [(code, "code")] + ([(f"{system} {code}", "code")] if system else []) + ([(title, "title")] if title else [])
+        entries.append(SearchEntry("code", code, f"{system} · {title}" if title else system, None, 1, code, _forms(own, [], "")))
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in run_query(store, "search-names").as_dicts():
+        kind, name = str(row["kind"]), str(row["name"])
+        key = str(row["key"]) if row["key"] is not None else ""
+        item = merged.setdefault((kind, name, key), {"codes": 0, "first": None})
+        item["codes"] = max(item["codes"], int(str(row["codes"])))  # payers come twice: assertions, pages
+        first = str(row["first_code"]) if row["first_code"] is not None else None
+        item["first"] = min(filter(None, [item["first"], first]), default=None)
+    for (kind, name, key), item in merged.items():
+        if kind == "payer":
+            forms = _forms([(name, "name")], aliases.get(normalise(name), []), "alias")
+            detail = ""
+        elif kind == "policy":
+            forms = _forms([(name, "name")] + ([(key, "identifier")] if key else []), [], "")
+            detail = key
+        else:
+            forms = _forms([(name, "name")], synonyms.get(key, []) + synonyms.get(normalise(name), []), "synonym")
+            detail = ""
+        entries.append(SearchEntry(kind, name, detail, key or None, item["codes"], item["first"], forms))
+    return SearchIndex(entries)
