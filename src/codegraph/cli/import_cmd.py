@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import EXIT_INPUT, EXIT_OK
+from .progress import quiet_option, stage
 
 if TYPE_CHECKING:
     from ..imports import ImportBatch
@@ -26,6 +27,7 @@ def import_group() -> None:
 
 
 def _output_options(command: F) -> F:
+    command = quiet_option(command)
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
     command = click.option("--no-reference", is_flag=True,
@@ -57,8 +59,8 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
     quads = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store:
-            load_import_into_store(batch, store, include_reference=not no_reference)
+        with open_store(store_dir, create=True) as store, stage("loading", "sources") as progress:
+            load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")
@@ -90,7 +92,9 @@ def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | Non
     _need_target(output, store_dir)
     if source_id is not None and len(files) != 1:
         raise click.UsageError("--source-id names one table; give one file with it")
-    _finish(ctx, import_payer_policy(files, source_id=source_id), output, store_dir, no_reference, report_path)
+    with stage("reading", "files", total=len(files)):
+        batch = import_payer_policy(files, source_id=source_id)
+    _finish(ctx, batch, output, store_dir, no_reference, report_path)
 
 
 @import_group.command("mcd")
@@ -104,4 +108,6 @@ def mcd(ctx: click.Context, folder: Path, output: Path | None, source_id: str | 
     from ..api import import_mcd
 
     _need_target(output, store_dir)
-    _finish(ctx, import_mcd(folder, source_id=source_id), output, store_dir, no_reference, report_path)
+    with stage("reading", "tables"):
+        batch = import_mcd(folder, source_id=source_id)
+    _finish(ctx, batch, output, store_dir, no_reference, report_path)

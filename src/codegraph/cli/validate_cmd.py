@@ -11,6 +11,7 @@ from ..choices import DEFAULT_ENGINE, ENGINES, REPORT_FORMATS, SEVERITIES
 from . import EXIT_FINDINGS, EXIT_OK
 from .options import date_option, graph_source_options, open_source, source_label
 from .output import emit
+from .progress import quiet_option, stage
 
 
 @click.command()
@@ -27,6 +28,7 @@ from .output import emit
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Cores for a --store of more than 1,000 pages, checked in parts [default: all].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@quiet_option
 @click.pass_context
 def validate(ctx: click.Context, data_file: Path | None, store_dir: Path | None, fmt: str, fail_on: str, engine: str,
              day: date | None, gaps: bool, jobs: int | None, output: Path | None) -> None:
@@ -43,7 +45,8 @@ def validate(ctx: click.Context, data_file: Path | None, store_dir: Path | None,
         emit(render_gaps_json(found) if fmt == "json" else render_gaps_text(found), output, f"{len(found)} missing facet(s)")
         ctx.exit(EXIT_OK)
 
-    report = validate_graph(source, engine=engine, as_of=day, jobs=jobs)
+    with stage("validating", "parts") as progress:
+        report = validate_graph(source, engine=engine, as_of=day, jobs=jobs, progress=progress)
     text = report.render(fmt, title=f"codegraph validation: {source_label(data_file, store_dir)}")
     counts = report.counts()
     emit(text, output, f"{counts['violation']} violation(s), {counts['warning']} warning(s), {counts['info']} info")

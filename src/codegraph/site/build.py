@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,7 +31,7 @@ class SiteSummary:
 
 
 def build_site(store: GraphStore, output: str | Path, *, report: ValidationReport, version: str, source_label: str,
-               diagrams: bool = True) -> SiteSummary:
+               diagrams: bool = True, progress: Callable[[int, int, str], None] | None = None) -> SiteSummary:
     """Write the site for the graph in ``store`` to the folder ``output`` (replaced whole, or not at
     all); ``report`` is the graph's SHACL report, whose findings are the pages' gaps."""
     data = collect_site_data(store, report)
@@ -48,9 +49,11 @@ def build_site(store: GraphStore, output: str | Path, *, report: ValidationRepor
         (folder / "validation.html").write_text(render_html(report, title="codegraph validation report", index_href="index.html"), encoding="utf-8")
         codes = folder / "codes"
         codes.mkdir()
-        for page in data.codes:
+        for done, page in enumerate(data.codes, start=1):
             diagram = drawer.render(page)
             drawn += diagram.svg is not None
             (codes / page.file_name).write_text(renderer.code_page(page, diagram), encoding="utf-8")
+            if progress is not None:
+                progress(done, len(data.codes), page.label)
     return SiteSummary(path=Path(output), codes=[page.label for page in data.codes], pages=3 + len(data.codes),
                        diagrams=drawn, diagram_note=drawer.missing_note, counts=report.counts())

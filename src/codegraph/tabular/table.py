@@ -30,7 +30,7 @@ class Table:
     """Named columns and rows of plain values, with a noun for the footer ("3 rows")."""
 
     columns: list[str]
-    rows: list[Sequence[Value]] = field(default_factory=list)
+    rows: Sequence[Sequence[Value]] = field(default_factory=list)
     noun: str = "row"
 
     def text_rows(self) -> list[list[str]]:
