@@ -339,10 +339,11 @@ def query_rows_xlsx(rows: QueryRows, *, title: str = "results", raw: bool = Fals
 
 def search_index(source: GraphStore) -> SearchIndex:
     """Every code, payer (with its aliases), policy, clinical concept and anatomical structure
-    (with their synonyms) of the graph, searchable: ``index.find(text)``, ``index.suggest(text)``."""
-    from .search import build_index
+    (with their synonyms) of the graph, searchable: ``index.find(text)``, ``index.suggest(text)``.
+    An embedded store keeps its index beside its data until the store changes."""
+    from .search import search_index as index_of
 
-    return build_index(source)
+    return index_of(source)
 
 
 def find(source: GraphStore, text: str, *, limit: int = 20, kinds: Iterable[str] | None = None) -> list[SearchHit]:

@@ -79,8 +79,11 @@ _FLAG_WORDS = (
 
 
 def cli_message(error: BaseException) -> str:
-    """An error's message in the command line's words (flags, not parameter names)."""
-    message = str(error)
+    """An error's message in the command line's words (flags, not parameter names), with any
+    control characters it quotes shown as escapes."""
+    from ..tabular import printable
+
+    message = printable(str(error))
     for pattern, flag in _FLAG_WORDS:
         message = pattern.sub(flag, message)
     return message

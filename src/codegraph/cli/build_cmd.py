@@ -44,7 +44,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     import os
 
     from ..api import build as build_graph
-    from ..api import check_build, load_into_store, open_store, validate_graph, write_atomically, write_build
+    from ..api import check_build, load_into_store, open_store, search_index, validate_graph, write_atomically, write_build
 
     if output is None and store_dir is None:
         raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
@@ -82,6 +82,8 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
             if not no_validate:
                 with stage("validating", "parts") as progress:
                     checked = validate_graph(store, progress=progress)
+            with stage("indexing", "names"):
+                search_index(store)  # kept beside the store: 'codegraph find' then answers at once
     elif not no_validate:
         with stage("validating", "parts"):
             checked = check_build(result)

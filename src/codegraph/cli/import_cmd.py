@@ -46,7 +46,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
             report_path: Path | None) -> None:
     import json
 
-    from ..api import import_dataset, load_import_into_store, open_store, write_atomically, write_graph
+    from ..api import import_dataset, load_import_into_store, open_store, search_index, write_atomically, write_graph
 
     if report_path is not None:
         write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
@@ -59,8 +59,11 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
     quads = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store, stage("loading", "sources") as progress:
-            load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
+        with open_store(store_dir, create=True) as store:
+            with stage("loading", "sources") as progress:
+                load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
+            with stage("indexing", "names"):
+                search_index(store)  # kept beside the store: 'codegraph find' then answers at once
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")

@@ -27,8 +27,11 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     click.echo(to_terminal(text, err), err=err, nl=nl)
 
 
-def emit(text: str, output: Path | None, summary: str) -> None:
-    """The report to ``output`` (and a one-line summary to stderr), or to stdout."""
+def emit(text: str, output: Path | None, summary: str, *, human: bool = False) -> None:
+    """The report to ``output`` (and a one-line summary to stderr), or to stdout. A ``human``
+    format (a text report, a table) has its control characters escaped wherever it goes."""
+    if human:
+        text = printable(text)
     if output is None:
         echo(text, nl=False)
         return

@@ -14,6 +14,8 @@ from .output import emit, emit_bytes
 if TYPE_CHECKING:
     from ..store import QueryRows
     from ..tabular import Table
+    from ..validate import ValidationReport
+    from ..validate.gaps import FacetGap
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +35,23 @@ def rows_table_of(rows: QueryRows) -> Table:
     from ..query import rows_table
 
     return rows_table(rows)
+
+
+def findings_table(report: ValidationReport) -> Table:
+    """A validation report as one row per finding, for a spreadsheet."""
+    from ..tabular import Table
+    from ..validate.report import short_iri
+
+    return Table(["severity", "code", "facet", "focus_node", "path", "value", "shape", "message"],
+                 [[f.severity, f.code, f.facet, f.focus_node, short_iri(f.path), f.value, short_iri(f.shape), f.message]
+                  for f in report.findings], noun="finding")
+
+
+def gaps_table(gaps: list[FacetGap]) -> Table:
+    """The gaps view as one row per code and missing facet."""
+    from ..tabular import Table
+
+    return Table(["code", "facet", "state", "quote"], [[g.code, g.facet, g.state, g.quote] for g in gaps], noun="gap")
 
 
 def write_rows(table: Table, fmt: str, output: Path | None, *, bom: bool = False, raw: bool = False,

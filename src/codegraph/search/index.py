@@ -4,9 +4,9 @@ Built from two store-wide catalog queries (``queries/search/``: every code with 
 every payer, policy, clinical concept and anatomical structure linked to a code, with how many
 codes) plus the shipped tables of other names: payer aliases (``payer-aliases.csv``: "UHC" is
 UnitedHealthcare) and concept synonyms (``clinical-lexicon.csv``, ``anatomy.csv``:
-"viscosupplementation" is a hyaluronic acid injection). Measured on a 10,000-page store, the two
-queries take well under a second, so the index is built on each call rather than kept beside the
-store, where it could go stale (README, "Finding things").
+"viscosupplementation" is a hyaluronic acid injection). Those queries walk the whole graph: on a
+10,000-page store they took 10-30 s here, so the index of an embedded store is kept beside its
+data (``cache.py``) and a search reads it in milliseconds.
 
 Ranking: an exact match of a name or code (any case) scores 100; a prefix 90-99 (the more of the
 name it covers, the higher); otherwise the best likeness of the text to a run of as many words
@@ -111,11 +111,13 @@ class SearchIndex:
                 offer(position, 100.0, "exact")
             elif form.startswith(query):
                 offer(position, 90.0 + 9.0 * len(query) / len(form), "prefix")
-        # WRatio (in C, over every form) picks the candidates; each is then scored by its best
-        # run of words, so "cigan" matches Cigna, not letters scattered over "physician".
-        candidates = process.extract(query, self._forms, scorer=fuzz.WRatio, processor=None, limit=None,
-                                     score_cutoff=FUZZY_CUTOFF)
-        for form, _ratio, position in candidates:
+        # rapidfuzz (in C, over every form) picks the candidates: those holding something like the
+        # text (partial_ratio), or its words in another order (token_sort_ratio). Each is then
+        # scored by its best run of words, so "cigan" matches Cigna, not letters of "physician".
+        candidates = {position: form for scorer in (fuzz.partial_ratio, fuzz.token_sort_ratio)
+                      for form, _ratio, position in process.extract(query, self._forms, scorer=scorer, processor=None,
+                                                                    limit=None, score_cutoff=FUZZY_CUTOFF)}
+        for position, form in candidates.items():
             if self._owners[position][1] not in _EXACT_ONLY:
                 ratio = phrase_ratio(query, form)
                 if ratio >= FUZZY_CUTOFF:
@@ -139,6 +141,12 @@ class SearchIndex:
     def to_json(self) -> dict[str, Any]:
         """The index as plain data (what the site's search box loads): entries with their forms."""
         return {"kinds": list(KINDS), "entries": [asdict(entry) for entry in self.entries]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchIndex:
+        """The index ``to_json`` wrote."""
+        return cls(SearchEntry(**{**item, "forms": tuple((text, how) for text, how in item["forms"])})
+                   for item in data["entries"])
 
 
 # -- building ------------------------------------------------------------------------------------
@@ -178,32 +186,33 @@ def _forms(own: Iterable[tuple[str, str]], others: Iterable[str], how: str) -> t
 
 
 def build_index(store: GraphStore) -> SearchIndex:
-    """The search index of the graph in ``store``."""
+    """The search index of the graph in ``store`` (four catalog queries, ``queries/search/``)."""
     from ..query import run_query
 
     aliases, synonyms = _other_names()
     entries: list[SearchEntry] = []
+    notations: dict[str, str] = {}
     for row in run_query(store, "search-codes").as_dicts():
         code, system, title = (str(row[k]) if row[k] is not None else "" for k in ("code", "system", "title"))
+        notations[str(row["code_iri"])] = code
         own = [(code, "code")] + ([(f"{system} {code}", "code")] if system else []) + ([(title, "title")] if title else [])
-        entries.append(SearchEntry("code", code, f"{system} · {title}" if title else system, None, 1, code, _forms(own, [], "")))
-    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in run_query(store, "search-names").as_dicts():
-        kind, name = str(row["kind"]), str(row["name"])
-        key = str(row["key"]) if row["key"] is not None else ""
-        item = merged.setdefault((kind, name, key), {"codes": 0, "first": None})
-        item["codes"] = max(item["codes"], int(str(row["codes"])))  # payers come twice: assertions, pages
-        first = str(row["first_code"]) if row["first_code"] is not None else None
-        item["first"] = min(filter(None, [item["first"], first]), default=None)
-    for (kind, name, key), item in merged.items():
-        if kind == "payer":
-            forms = _forms([(name, "name")], aliases.get(normalise(name), []), "alias")
-            detail = ""
-        elif kind == "policy":
-            forms = _forms([(name, "name")] + ([(key, "identifier")] if key else []), [], "")
-            detail = key
-        else:
-            forms = _forms([(name, "name")], synonyms.get(key, []) + synonyms.get(normalise(name), []), "synonym")
-            detail = ""
-        entries.append(SearchEntry(kind, name, detail, key or None, item["codes"], item["first"], forms))
+        entries.append(SearchEntry("code", code, f"{system} \u00b7 {title}" if title else system, None, 1, code, _forms(own, [], "")))
+
+    def counted(row: dict[str, Any]) -> tuple[str, str, int, str | None]:
+        key = str(row["key"]) if row.get("key") is not None else ""
+        first = notations.get(str(row["first_code_iri"])) if row["first_code_iri"] is not None else None
+        return str(row["name"]), key, int(str(row["codes"])), first
+
+    for row in run_query(store, "search-payers").as_dicts():
+        name, _key, codes, first = counted(row)
+        entries.append(SearchEntry("payer", name, "", None, codes, first,
+                                   _forms([(name, "name")], aliases.get(normalise(name), []), "alias")))
+    for row in run_query(store, "search-policies").as_dicts():
+        name, key, codes, first = counted(row)
+        entries.append(SearchEntry("policy", name, key, key or None, codes, first,
+                                   _forms([(name, "name")] + ([(key, "identifier")] if key else []), [], "")))
+    for row in run_query(store, "search-concepts").as_dicts():
+        name, key, codes, first = counted(row)
+        others = synonyms.get(key, []) + synonyms.get(normalise(name), [])
+        entries.append(SearchEntry(str(row["kind"]), name, "", key or None, codes, first, _forms([(name, "name")], others, "synonym")))
     return SearchIndex(entries)

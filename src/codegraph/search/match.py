@@ -17,6 +17,10 @@ SUGGEST_CUTOFF = 70.0
 """The least ``WRatio`` (0-100) a suggestion needs: below it the names share little more than letters."""
 
 
+SUGGEST_SPREAD = 10.0
+"""Suggestions more than this many points behind the best are left out."""
+
+
 def normalise(text: str) -> str:
     """``text`` as the matcher compares it: lower case, punctuation to spaces, spaces collapsed."""
     return " ".join(utils.default_process(text).split())
@@ -55,4 +59,7 @@ def suggest(text: str, choices: Iterable[str], *, limit: int = 3, cutoff: float 
         return []
     found = process.extract(wanted, [normalise(name) for name in names], scorer=fuzz.WRatio, processor=None,
                             limit=limit, score_cutoff=cutoff)
-    return [names[index] for _match, _score, index in found]
+    if not found:
+        return []
+    best = found[0][1]  # keep those nearly as close as the best: one clear match is one suggestion
+    return [names[index] for _match, score, index in found if score >= best - SUGGEST_SPREAD]

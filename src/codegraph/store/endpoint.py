@@ -16,6 +16,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -149,7 +150,13 @@ def _sparqlwrapper_body(error: SPARQLWrapperException) -> str:
         return _response_text(raw)
 
 
-def _status_hint(status: int) -> str:
+READ_ONLY_HINT = ("; the server is read only and takes no updates: push to a writable endpoint "
+                  "('codegraph serve --writable', 'oxigraph serve')")
+
+
+def _status_hint(status: int, body: str = "") -> str:
+    if status in (403, 405) and re.search(r"read[- ]only", body, re.IGNORECASE):  # Oxigraph's serve-read-only
+        return READ_ONLY_HINT
     if status in (401, 403):
         return f"; check the credentials in {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, and that they may do this"
     if status == 404:
@@ -173,13 +180,13 @@ def _failure(url: str, error: BaseException, timeout: float) -> _Failure:
     """Translate what urllib or SPARQLWrapper raised into an ``EndpointError`` naming the URL."""
     if isinstance(error, urllib.error.HTTPError):
         status, body = error.code, _response_text(error.read() if error.fp else None)
-        message = f"{url}: HTTP {status} {error.reason}" + (f": {body}" if body else "") + _status_hint(status)
+        message = f"{url}: HTTP {status} {error.reason}" + (f": {body}" if body else "") + _status_hint(status, body)
         return _Failure(EndpointError(message), status in TRANSIENT_STATUS, status)
     if isinstance(error, SPARQLWrapperException):
         status = next((code for kind, code in _SPARQLWRAPPER_STATUS.items() if isinstance(error, kind)), 0)
         body = _sparqlwrapper_body(error)
         message = f"{url}: HTTP {status or '?'} {http.client.responses.get(status, 'error')}" + (f": {body}" if body else "")
-        return _Failure(EndpointError(message + _status_hint(status)), False, status)
+        return _Failure(EndpointError(message + _status_hint(status, body)), False, status)
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError):  # not retried: a query that ran out of time would again
         return _Failure(EndpointError(f"{url}: no answer within {timeout:g} s; raise the endpoint timeout or ask the server less"))
