@@ -51,7 +51,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     if prune and store_dir is None:
         raise click.UsageError("--prune retires sources from a store: give --store DIR")
     jobs = jobs or os.cpu_count() or 1
-    with stage("reading", "documents") as progress:
+    with stage("reading", "document") as progress:
         result = build_graph(paths, include_reference=not no_reference, jobs=jobs, progress=progress,
                              source_id=source_id, icd10cm=icd10cm)
     if report_path is not None:
@@ -77,15 +77,15 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     load = None
     if store_dir is not None:
         with open_store(store_dir, create=True) as store:
-            with stage("loading", "documents") as progress:
+            with stage("loading", "document") as progress:
                 load = load_into_store(result, store, prune=prune, progress=progress)
             if not no_validate:
-                with stage("validating", "parts") as progress:
+                with stage("validating", "part") as progress:
                     checked = validate_graph(store, progress=progress)
-            with stage("indexing", "names"):
+            with stage("indexing", "name"):
                 search_index(store)  # kept beside the store: 'codegraph find' then answers at once
     elif not no_validate:
-        with stage("validating", "parts"):
+        with stage("validating", "part"):
             checked = check_build(result)
 
     click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate"

@@ -26,6 +26,6 @@ def export(data_file: Path | None, store_dir: Path | None, code: str | None, fmt
     from ..api import code_neighbourhood, export_graph, serialize
 
     source = open_source(data_file, store_dir)
-    with stage("exporting", "graphs") as progress:
+    with stage("exporting", "graph") as progress:
         data = serialize(code_neighbourhood(source, code), fmt) if code is not None else export_graph(source, fmt, progress=progress)
     emit_bytes(data, output)

@@ -60,9 +60,9 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
     quads = None
     if store_dir is not None:
         with open_store(store_dir, create=True) as store:
-            with stage("loading", "sources") as progress:
+            with stage("loading", "source") as progress:
                 load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
-            with stage("indexing", "names"):
+            with stage("indexing", "name"):
                 search_index(store)  # kept beside the store: 'codegraph find' then answers at once
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
@@ -95,7 +95,7 @@ def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | Non
     _need_target(output, store_dir)
     if source_id is not None and len(files) != 1:
         raise click.UsageError("--source-id names one table; give one file with it")
-    with stage("reading", "files", total=len(files)):
+    with stage("reading", "file", total=len(files)):
         batch = import_payer_policy(files, source_id=source_id)
     _finish(ctx, batch, output, store_dir, no_reference, report_path)
 
@@ -111,6 +111,6 @@ def mcd(ctx: click.Context, folder: Path, output: Path | None, source_id: str | 
     from ..api import import_mcd
 
     _need_target(output, store_dir)
-    with stage("reading", "tables"):
+    with stage("reading", "table"):
         batch = import_mcd(folder, source_id=source_id)
     _finish(ctx, batch, output, store_dir, no_reference, report_path)

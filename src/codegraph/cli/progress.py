@@ -45,15 +45,15 @@ def _count(number: float) -> str:
     return f"{number:,.0f}"
 
 
-def summary_line(label: str, done: int, unit: str, seconds: float) -> str:
-    """``label: N unit in S s (R/s)``: what a finished stage leaves on the terminal."""
+def summary_line(label: str, done: int, noun: str, seconds: float) -> str:
+    """``label: N nouns in S s (R/s)``: what a finished stage leaves on the terminal."""
     rate = f" ({_count(done / seconds)}/s)" if seconds > 0 and done > 1 else ""
-    counted = f"{_count(done)} {unit} in " if done else ""
+    counted = f"{_count(done)} {noun}{'' if done == 1 else 's'} in " if done else ""
     return f"{label}: {counted}{seconds:.1f} s{rate}"
 
 
 @contextmanager
-def stage(label: str, unit: str = "items", *, total: int | None = None) -> Iterator[ProgressCallback | None]:
+def stage(label: str, noun: str = "item", *, total: int | None = None) -> Iterator[ProgressCallback | None]:
     """A ``(done, total, item)`` callback drawing ``label``'s bar on stderr, or None when progress
     is not shown (the library then skips its reports). ``total`` when known up front."""
     if not showing():
@@ -80,7 +80,7 @@ def stage(label: str, unit: str = "items", *, total: int | None = None) -> Itera
     def report(done: int, total: int, _item: str) -> None:
         state["done"] = done
         elapsed = time.monotonic() - started
-        rate = f"{done / elapsed:,.0f} {unit}/s" if elapsed > 0.5 and done else ""
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0.5 and done else ""
         bar.update(task, completed=done, total=total or None, rate=rate)
 
     bar.start()
@@ -88,4 +88,4 @@ def stage(label: str, unit: str = "items", *, total: int | None = None) -> Itera
         yield report
     finally:
         bar.stop()
-    console.print(summary_line(label, state["done"], unit, time.monotonic() - started), highlight=False, markup=False)
+    console.print(summary_line(label, state["done"], noun, time.monotonic() - started), highlight=False, markup=False)

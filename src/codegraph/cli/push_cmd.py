@@ -33,7 +33,7 @@ def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...]
     source = open_file_source(data_file, store_dir)
     remote = open_endpoint()
     assert remote is not None
-    with stage("pushing", "graphs") as progress:
+    with stage("pushing", "graph") as progress:
         report = push_graphs(source, remote, graphs or None, chunk_triples=chunk_triples, progress=progress)
     click.echo(f"pushed:    {len(report.graphs)} graph(s), {report.triples} triples"
                + (f"; dropped {len(report.dropped)} graph(s) the source no longer has" if report.dropped else ""))

@@ -35,9 +35,9 @@ def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: s
 
     check_output(output)  # refuse a folder of someone's files before the validation run, not after
     source = open_source(data_file, store_dir)
-    with stage("validating", "parts") as progress:
+    with stage("validating", "part") as progress:
         report = validate_graph(source, engine=engine, as_of=day, progress=progress)
-    with stage("writing", "code pages") as progress:
+    with stage("writing", "code page") as progress:
         summary = build_site(source, output, engine=engine, as_of=day, diagrams=diagrams, report=report,
                              source_label=source_label(data_file, store_dir), progress=progress)
     counts = summary.counts

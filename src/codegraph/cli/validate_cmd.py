@@ -52,7 +52,7 @@ def validate(ctx: click.Context, data_file: Path | None, store_dir: Path | None,
              human=fmt == "text")
         ctx.exit(EXIT_OK)
 
-    with stage("validating", "parts") as progress:
+    with stage("validating", "part") as progress:
         report = validate_graph(source, engine=engine, as_of=day, jobs=jobs, progress=progress)
     counts = report.counts()
     if fmt in ("csv", "xlsx"):
