@@ -139,3 +139,28 @@ def test_find_on_the_command_line(run_cli, store, monkeypatch):
 def test_an_unknown_query_name_suggests_the_closest(run_cli):
     code, _out, err = run_cli("query", "run", "payers-for-cod", "--data", ROOT / "data" / "documents" / "cpt-1001T-overview.txt")
     assert code == 2 and "did you mean payers-for-code?" in err
+
+
+def test_the_sites_search_index_is_the_same_index_as_a_script(seed_build, tmp_path):
+    from codegraph import build_site
+
+    build_site(seed_build.dataset, tmp_path / "site", diagrams=False)
+    script = (tmp_path / "site" / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert script.startswith("window.codegraphSearch = {") and script.endswith("};\n")
+    data = json.loads(script[len("window.codegraphSearch = "):-2])
+    by_name = {(e["k"], e["n"]): e for e in data["entries"]}
+    assert by_name[("code", "1001T")]["p"] == "codes/CPT-1001T.html"
+    assert ["UHC", "alias"] in by_name[("payer", "UnitedHealthcare")]["f"]
+    assert ["bowel incontinence", "synonym"] in by_name[("concept", "fecal incontinence")]["f"]
+    index = search_index(MemoryStore(seed_build.dataset))
+    assert {(e.kind, e.name) for e in index.entries} == set(by_name)
+
+
+def test_a_title_cannot_close_the_script_it_is_written_into(seed_copy, tmp_path):
+    from codegraph import build_site
+
+    seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace("CPT 1001T: Autologous", "CPT 1001T: </script><script>alert(1)</script> Autologous"),
+                         encoding="utf-8")
+    build_site(build([seed_copy]).dataset, tmp_path / "site", diagrams=False)
+    script = (tmp_path / "site" / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "</script>" not in script and "<\\/script><script>alert(1)<\\/script>" in script
