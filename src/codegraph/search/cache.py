@@ -21,7 +21,7 @@ from ..store import GraphStore, OxigraphStore
 from .index import SearchIndex, build_index
 
 CACHE_FILE = "codegraph-search-index.json"
-FORMAT = 1
+FORMAT = 2
 NAME_TABLES = ("payer-aliases.csv", "clinical-lexicon.csv", "anatomy.csv")
 
 
@@ -54,7 +54,7 @@ def search_index(store: GraphStore) -> SearchIndex:
     from ..files import write_atomically
 
     try:
-        write_atomically(cache, json.dumps({"stamp": stamp, "index": index.to_json()}, ensure_ascii=False).encode("utf-8"))
+        write_atomically(cache, json.dumps({"stamp": stamp, "index": index.to_json(normalised=True)}, ensure_ascii=False).encode("utf-8"))
     except OutputError:
         pass  # a read-only folder: search still works, it just builds the index each time
     return index

@@ -19,6 +19,7 @@ codes, then payers, policies, concepts and anatomy, then to what concerns more c
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -74,15 +75,26 @@ class SearchHit:
 class SearchIndex:
     """The names of one graph, searchable with ``find`` and ``suggest``."""
 
-    def __init__(self, entries: Iterable[SearchEntry]):
-        self.entries = sorted(entries, key=lambda e: (KINDS.index(e.kind), e.name.casefold(), e.key or ""))
-        # one flat list of forms for rapidfuzz, each pointing back at its entry
-        self._forms: list[str] = []
-        self._owners: list[tuple[int, str, str]] = []  # (entry index, how, original text)
-        for index, entry in enumerate(self.entries):
-            for text, how in entry.forms:
-                self._forms.append(normalise(text))
-                self._owners.append((index, how, text))
+    def __init__(self, entries: Iterable[SearchEntry], *, normalised: Sequence[Sequence[str]] | None = None):
+        listed = list(entries)
+        if normalised is None:  # sorted once, when built; an index read back is in this order already
+            listed.sort(key=lambda e: (KINDS.index(e.kind), e.name.casefold(), e.key or ""))
+        self.entries = listed
+        self._normalised = [list(forms) for forms in normalised] if normalised is not None else \
+            [[normalise(text) for text, _how in entry.forms] for entry in listed]
+        # each distinct normalised form once (titles repeat), with the entries that have it
+        self._slots: dict[str, int] = {}
+        self._unique: list[str] = []
+        self._owners: list[list[tuple[int, str, str]]] = []  # (entry index, how, original text)
+        for index, (entry, forms) in enumerate(zip(listed, self._normalised, strict=True)):
+            for (text, how), form in zip(entry.forms, forms, strict=True):
+                slot = self._slots.get(form)
+                if slot is None:
+                    slot = self._slots[form] = len(self._unique)
+                    self._unique.append(form)
+                    self._owners.append([])
+                self._owners[slot].append((index, how, text))
+        self._sorted = sorted(self._unique)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -95,33 +107,36 @@ class SearchIndex:
         wanted = set(kinds or KINDS)
         best: dict[int, SearchHit] = {}
 
-        def offer(position: int, score: float, match: str) -> None:
-            index, how, original = self._owners[position]
-            entry = self.entries[index]
-            if entry.kind not in wanted:
-                return
-            if how not in _OWN:
-                score -= 1
-            current = best.get(index)
-            if current is None or score > current.score:
-                best[index] = SearchHit(entry, score, match, how, original)
+        def offer(form: str, score: float, match: str, fuzzy: bool = False) -> None:
+            for index, how, original in self._owners[self._slots[form]]:
+                entry = self.entries[index]
+                if entry.kind not in wanted or (fuzzy and how in _EXACT_ONLY):
+                    continue
+                value = score if how in _OWN else score - 1
+                current = best.get(index)
+                if current is None or value > current.score:
+                    best[index] = SearchHit(entry, value, match, how, original)
 
-        for position, form in enumerate(self._forms):
-            if form == query:
-                offer(position, 100.0, "exact")
-            elif form.startswith(query):
-                offer(position, 90.0 + 9.0 * len(query) / len(form), "prefix")
-        # rapidfuzz (in C, over every form) picks the candidates: those holding something like the
-        # text (partial_ratio), or its words in another order (token_sort_ratio). Each is then
-        # scored by its best run of words, so "cigan" matches Cigna, not letters of "physician".
-        candidates = {position: form for scorer in (fuzz.partial_ratio, fuzz.token_sort_ratio)
-                      for form, _ratio, position in process.extract(query, self._forms, scorer=scorer, processor=None,
-                                                                    limit=None, score_cutoff=FUZZY_CUTOFF)}
-        for position, form in candidates.items():
-            if self._owners[position][1] not in _EXACT_ONLY:
-                ratio = phrase_ratio(query, form)
-                if ratio >= FUZZY_CUTOFF:
-                    offer(position, FUZZY_WEIGHT * ratio, "fuzzy")
+        if query in self._slots:
+            offer(query, 100.0, "exact")
+        start = bisect_left(self._sorted, query)
+        for form in self._sorted[start:]:
+            if not form.startswith(query):
+                break
+            if form != query:
+                offer(form, 90.0 + 9.0 * len(query) / len(form), "prefix")
+        # rapidfuzz (in C, over each distinct form) picks the candidates: those holding something
+        # like the text (partial_ratio), or its words in another order (token_sort_ratio). Each is
+        # then scored by its best run of words, so "cigan" matches Cigna, not letters of "physician".
+        candidates = {form for scorer in (fuzz.partial_ratio, fuzz.token_sort_ratio)
+                      for form, _ratio, _slot in process.extract(query, self._unique, scorer=scorer, processor=None,
+                                                                 limit=None, score_cutoff=FUZZY_CUTOFF)}
+        for form in candidates:
+            if form == query or form.startswith(query):
+                continue
+            ratio = phrase_ratio(query, form)
+            if ratio >= FUZZY_CUTOFF:
+                offer(form, FUZZY_WEIGHT * ratio, "fuzzy", fuzzy=True)
         hits = sorted(best.values(), key=lambda h: (-h.score, KINDS.index(h.entry.kind), -h.entry.codes, h.entry.name))
         return hits[:limit]
 
@@ -131,22 +146,27 @@ class SearchIndex:
         query = normalise(text)
         wanted = set(kinds or KINDS)
         names: list[str] = []
-        scored = process.extract(query, self._forms, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=cutoff)
-        for _form, _ratio, position in scored:
-            entry = self.entries[self._owners[position][0]]
-            if entry.kind in wanted and entry.name not in names:
-                names.append(entry.name)
+        scored = process.extract(query, self._unique, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=cutoff)
+        for _form, _ratio, slot in scored:
+            for index, _how, _text in self._owners[slot]:
+                entry = self.entries[index]
+                if entry.kind in wanted and entry.name not in names:
+                    names.append(entry.name)
         return names[:limit]
 
-    def to_json(self) -> dict[str, Any]:
-        """The index as plain data (what the site's search box loads): entries with their forms."""
-        return {"kinds": list(KINDS), "entries": [asdict(entry) for entry in self.entries]}
+    def to_json(self, *, normalised: bool = False) -> dict[str, Any]:
+        """The index as plain data (what the site's search box loads): entries with their forms;
+        ``normalised`` adds each form as the matcher compares it (the copy kept beside a store)."""
+        data: dict[str, Any] = {"kinds": list(KINDS), "entries": [asdict(entry) for entry in self.entries]}
+        if normalised:
+            data["normalised"] = self._normalised
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SearchIndex:
         """The index ``to_json`` wrote."""
-        return cls(SearchEntry(**{**item, "forms": tuple((text, how) for text, how in item["forms"])})
-                   for item in data["entries"])
+        entries = [SearchEntry(**{**item, "forms": tuple((text, how) for text, how in item["forms"])}) for item in data["entries"]]
+        return cls(entries, normalised=data.get("normalised"))
 
 
 # -- building ------------------------------------------------------------------------------------
