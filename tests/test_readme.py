@@ -1,6 +1,7 @@
 """The README is true: every ``codegraph`` command line in its ``sh`` code blocks (and every row
 of its coverage-questions table) runs, in the README's order, on the bundled data and the test
-fixtures, in a scratch folder laid out like the repository; the output blocks shown after the
+fixtures, in a scratch folder laid out like the repository (its ``pages/``, the README's folder of
+your own pages, holds the bundled page); the output blocks shown after the
 quick start and the coverage check are what those commands print; and no link or path in it
 points outside the repository.
 
@@ -66,6 +67,7 @@ def workspace(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("readme")
     shutil.copytree(ROOT / "data", folder / "data")
     shutil.copytree(ROOT / "tests" / "fixtures", folder / "tests" / "fixtures")
+    shutil.copytree(ROOT / "data" / "documents", folder / "pages")  # the README's "a folder of your pages"
     return folder
 
 
