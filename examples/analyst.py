@@ -17,6 +17,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def main(work: Path) -> None:
+    """Run the example, writing into the folder ``work``."""
     with codegraph.open_store(work / "store", create=True) as store:
         codegraph.load_into_store(codegraph.build([REPOSITORY / "data" / "documents"]), store)
         policies = REPOSITORY / "tests" / "fixtures" / "payer-policy" / "payer-policies.csv"

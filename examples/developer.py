@@ -19,6 +19,7 @@ PAGE = REPOSITORY / "data" / "documents" / "cpt-1001T-overview.txt"
 
 
 def main(work: Path) -> None:
+    """Run the example, writing into the folder ``work``."""
     facts = codegraph.extract_document(PAGE)
     print(f"read: {facts.code.system} {facts.code.code}, {len(facts.steps)} procedure steps, payers {', '.join(p.name for p in facts.payers)}")
 

@@ -17,6 +17,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def main(work: Path) -> None:
+    """Run the example, writing into the folder ``work``."""
     result = codegraph.build([REPOSITORY / "data" / "documents"])
     store = codegraph.MemoryStore(result.dataset)
     report = codegraph.validate_graph(store)

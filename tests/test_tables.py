@@ -12,13 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from rdflib import Literal, URIRef
 
 from codegraph import build, format_query_rows, query_rows_xlsx
 from codegraph.query import rows_table
 from codegraph.store import QueryRows
 from codegraph.tabular import Table, neutralise_formula, printable
 from codegraph.tabular.terminal import fit_widths
-from rdflib import Literal, URIRef
 
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
