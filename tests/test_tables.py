@@ -194,3 +194,18 @@ def test_validate_writes_findings_and_gaps_as_csv_and_xlsx(run_cli, hostile_grap
 def test_rows_table_types_literals():
     table = rows_table(_rows())
     assert table.rows[0][2] == 5 and table.rows[0][3] == date(2025, 1, 1) and table.rows[1][3] is None
+
+
+def test_extract_text_honours_evidence(run_cli, seed_facts):
+    code, plain, _err = run_cli("extract", SEED, "--format", "text")
+    assert code == 0 and "<-" not in plain
+    assert plain.splitlines()[0] == "CPT 1001T (category III): Autologous Muscle Progenitor Injection into External Anal Sphincter"
+    code, with_evidence, _err = run_cli("extract", SEED, "--format", "text", "--evidence")
+    lines = with_evidence.splitlines()
+    assert code == 0 and lines[1] == ('      <- summary, line 2, characters 19-97: '
+                                      '\u201cCPT 1001T: Autologous Muscle Progenitor Injection into External Anal Sphincter\u201d')
+    step = seed_facts.steps[0]
+    at = lines.index(f"  step  1 [{step.kind}] {step.text}")
+    assert lines[at + 1] == (f"      <- {step.evidence.section}, line {step.evidence.line}, characters "
+                             f"{step.evidence.start}-{step.evidence.end}: \u201c{step.evidence.quote}\u201d")
+    assert sum(line.startswith("      <- ") for line in lines) > sum(1 for line in plain.splitlines()) // 2
