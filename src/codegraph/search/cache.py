@@ -29,7 +29,13 @@ def _stamp(store: OxigraphStore, folder: Path) -> str:
     from ..api import __version__
 
     store.store.flush()  # writes still in memory reach the data files, so they change the stamp
-    files = sorted((path.name, path.stat().st_size) for path in folder.glob("*.sst"))
+    files = []
+    for path in folder.glob("*.sst"):
+        try:
+            files.append((path.name, path.stat().st_size))
+        except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
+            continue
+    files.sort()
     digest = hashlib.sha256(json.dumps([FORMAT, __version__, files]).encode("utf-8"))
     for name in NAME_TABLES:
         digest.update((vocab_dir() / name).read_bytes())
