@@ -3,6 +3,7 @@
 Exit codes (also in ``codegraph --help``; the README's table lists the cases):
   0  success
   1  validation findings at or above --fail-on
+  1  (find) nothing matches
   2  usage or input error (bad document, RDF file, table or parameter; something in a build folder
      that is not a page; an output that cannot be written; serve on a port in use)
   3  SPARQL endpoint error (unreachable, HTTP error, out of time, answer too large or malformed)
@@ -54,6 +55,9 @@ def _register() -> None:
     from . import site_cmd
 
     cli.add_command(site_cmd.site)
+    from . import find_cmd
+
+    cli.add_command(find_cmd.find)
 
 
 _register()
@@ -78,8 +82,11 @@ _FLAG_WORDS = (
 
 
 def cli_message(error: BaseException) -> str:
-    """An error's message in the command line's words (flags, not parameter names)."""
-    message = str(error)
+    """An error's message in the command line's words (flags, not parameter names), with any
+    control characters it quotes shown as escapes."""
+    from ..tabular import printable
+
+    message = printable(str(error))
     for pattern, flag in _FLAG_WORDS:
         message = pattern.sub(flag, message)
     return message

@@ -23,7 +23,6 @@ is always refused. Parameter names must be plain SPARQL variable names.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +196,8 @@ def get_query(name: str) -> QuerySpec:
     """The catalog query ``name``; an unknown name is a ``QueryError`` listing the known ones."""
     catalog = load_catalog()
     if name not in catalog:
-        close = tuple(difflib.get_close_matches(name, catalog, n=3, cutoff=0.5))
+        from ..search.match import suggest
+
+        close = tuple(suggest(name, catalog))
         raise UnknownQueryError(f"no query named {name!r} (the query list shows them: {', '.join(sorted(catalog))})", close)
     return catalog[name]

@@ -247,7 +247,13 @@ def _excerpt(text: str, limit: int = 300) -> str:
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
-def _status_hint(status: int) -> str:
+READ_ONLY_HINT = ("; the server is read only and takes no updates: push to a writable endpoint "
+                  "('codegraph serve --writable', 'oxigraph serve')")
+
+
+def _status_hint(status: int, body: str = "") -> str:
+    if status in (403, 405) and re.search(r"read[- ]only", body, re.IGNORECASE):  # Oxigraph's serve-read-only
+        return READ_ONLY_HINT
     if status in (401, 403):
         return f"; check the credentials in {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, and that they may do this"
     if status == 404:
@@ -391,7 +397,7 @@ def _out_of_time(shown: str, deadline: _Deadline) -> EndpointError:
 def _http_error(shown: str, answer: _Answer) -> _Failed:
     text = _excerpt(answer.body.decode("utf-8", "replace")) if answer.body else ""
     reason = _excerpt(answer.reason or http.client.responses.get(answer.status, ""), 80)
-    message = f"{shown}: HTTP {answer.status} {reason}" + (f": {text}" if text else "") + _status_hint(answer.status)
+    message = f"{shown}: HTTP {answer.status} {reason}" + (f": {text}" if text else "") + _status_hint(answer.status, text)
     return _Failed(EndpointError(message), answer.status in TRANSIENT_STATUS, answer.status)
 
 

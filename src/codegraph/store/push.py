@@ -41,7 +41,8 @@ class PushReport:
 
 def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[URIRef] | None = None,
          chunk_triples: int = PUSH_CHUNK_TRIPLES, on_chunk: ChunkCallback | None = None,
-         on_graph: Callable[[PushedGraph], None] | None = None) -> PushReport:
+         on_graph: Callable[[PushedGraph], None] | None = None,
+         progress: Callable[[int, int, str], None] | None = None) -> PushReport:
     """Send each named graph of ``source`` (or only ``graphs``) to ``remote``, replacing each
     graph there atomically. Pushing everything also drops the codegraph graphs the server holds
     that ``source`` does not. A failure stops the push: the graphs sent before it are in place,
@@ -67,11 +68,13 @@ def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[URIRef] | Non
     remote.chunk_triples = chunk_triples
     remote.on_chunk = on_chunk
     report = PushReport(redact_url(remote.endpoint.query_url))
-    for name in names:
+    for done, name in enumerate(names, start=1):
         pushed = remote.push_graph(name, source.triples(name))
         report.graphs.append(pushed)
         if on_graph is not None:
             on_graph(pushed)
+        if progress is not None:
+            progress(done, len(names), str(name))
     if graphs is None:
         stale = [name for name in remote.graph_names() if name not in held]
         if stale:

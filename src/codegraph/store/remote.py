@@ -33,7 +33,7 @@ from ..errors import EndpointError, GraphInputError
 from ..rdf.iris import NO_GRAPH, is_codegraph_graph, staging_graph_iri
 from ..rdf.terms import iri_problem, nt_term, ntriple_line
 from .base import GraphStore, Quad, QueryRows, Triple
-from .endpoint import DEFAULT_MAX_ANSWER_BYTES, Endpoint, EndpointClient, redact_url
+from .endpoint import DEFAULT_MAX_ANSWER_BYTES, READ_ONLY_HINT, Endpoint, EndpointClient, redact_url
 
 PUSH_CHUNK_TRIPLES = 50_000
 """Triples per Graph Store request: small enough for any server's request limit and memory."""
@@ -135,6 +135,8 @@ def stage_and_swap_all(remote: EndpointClient, graphs: Mapping[URIRef, Sequence[
         names = ", ".join(f"<{name}>" for name in graphs)
         verb = "keeps its" if len(graphs) == 1 else "keep their"
         drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(staging_graph_iri(name))}" for name in graphs)
+        if READ_ONLY_HINT in str(failure):  # nothing was written, and nothing can be dropped
+            raise
         try:
             if drops:
                 remote.update(drops)
