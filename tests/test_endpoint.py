@@ -66,7 +66,9 @@ class Graphs:
         with contextlib.chdir(ROOT):  # paths in the evidence stay relative, as in the other tests
             result = build([SEED])
             batches = [import_payer_policy(["tests/fixtures/payer-policy/payer-policies.csv",
-                                            "tests/fixtures/payer-policy/payer-bulletin-2025.csv"]),
+                                            "tests/fixtures/payer-policy/payer-bulletin-2025.csv",
+                                            # "@Aetna" beside "Aetna": possible-duplicate-payers has a row to compare
+                                            "tests/fixtures/payer-policy/look-alike-payer.csv"]),
                        import_mcd("tests/fixtures/mcd")]
         dataset = result.dataset
         for batch in batches:

@@ -1,7 +1,8 @@
 """Talking to a SPARQL 1.1 server: where it answers, with which credentials, how patiently, how much.
 
-One small HTTP client (``http.client``) carries the SPARQL 1.1 Protocol (queries and updates as
-form posts) and the Graph Store HTTP Protocol (graph uploads). It replaced SPARQLWrapper and
+SPARQLWrapper builds each SPARQL 1.1 Protocol request (the query or update as a form post, the
+dataset parameters, content negotiation); a small HTTP client of our own (``http.client``) sends
+it, and the Graph Store HTTP Protocol requests (graph uploads). SPARQLWrapper's own transport is
 urllib, which could not be kept from three faults found by trying hostile servers:
 
 - **One deadline.** urllib's timeout bounds each socket read, so a server trickling one byte a
@@ -34,13 +35,15 @@ import socket
 import threading
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 
 from ..errors import EndpointError
 from .base import QueryRows
@@ -58,8 +61,6 @@ _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 _ERROR_EXCERPT_BYTES = 64 * 1024  # of an error answer: enough for the server's message
 _CHUNK_BYTES = 1024 * 1024
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_SPARQL_RESULTS = "application/sparql-results+json"
-_FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 T = TypeVar("T")
 
@@ -459,27 +460,41 @@ class EndpointClient:
                 self._sleep(pause)
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _form(fields: list[tuple[str, str]], url: str) -> bytes:
+    def _protocol_request(self, text: str, form: str, dataset: list[URIRef] | None = None) -> tuple[str, bytes, dict[str, str]]:
+        """The SPARQL 1.1 Protocol request SPARQLWrapper builds for a query or update (URL, form
+        body, headers); credentials are added per origin when it is sent, never here."""
+        wrapper = SPARQLWrapper(self.endpoint.query_url, updateEndpoint=self.endpoint.update_url)
+        wrapper.setMethod(POST)  # long queries and dataset lists fit in a form body, not a URL
+        wrapper.setOnlyConneg(True)  # content negotiation only: no format=/output= parameters
+        with warnings.catch_warnings():  # its guess at the form reads words in comments ("describe")
+            warnings.simplefilter("ignore", RuntimeWarning)
+            wrapper.setQuery(text)
+        wrapper.queryType = form
+        if form == SELECT:
+            wrapper.setReturnFormat(JSON)
+        for graph in dataset or ():
+            wrapper.addParameter("default-graph-uri", str(graph))
+            wrapper.addParameter("named-graph-uri", str(graph))
+        url = self.endpoint.query_url if form == SELECT else self.endpoint.update_url
         try:
-            return urlencode(fields, encoding="utf-8").encode("ascii")
+            request = wrapper._createRequest()  # the Protocol request, without sending it
         except UnicodeEncodeError as error:
             raise EndpointError(f"{redact_url(url)}: the request holds {error.object[error.start:error.end]!r}, "
                                 "which is not Unicode text; nothing was sent") from None
+        headers = {name.title(): value for name, value in request.header_items()}
+        body = request.data
+        assert isinstance(body, bytes)  # a POST form SPARQLWrapper has encoded
+        return request.full_url, body, headers
 
     def select_raw(self, sparql: str, dataset: list[URIRef] | None = None) -> QueryRows:
         """Run a SELECT on the server's own dataset, or with ``dataset`` as its default and named graphs."""
-        url = self.endpoint.query_url
-        fields = [("query", sparql)]
-        for graph in dataset or ():
-            fields += [("default-graph-uri", str(graph)), ("named-graph-uri", str(graph))]
-        headers = {"Content-Type": _FORM, "Accept": _SPARQL_RESULTS}
-        return _select_rows(redact_url(url), self._retrying(url, "POST", self._form(fields, url), headers))
+        url, body, headers = self._protocol_request(sparql, SELECT, dataset)
+        return _select_rows(redact_url(url), self._retrying(url, "POST", body, headers))
 
     def update(self, sparql_update: str, idempotent: bool = True) -> None:
         """Run a SPARQL Update at the update endpoint."""
-        url = self.endpoint.update_url
-        self._retrying(url, "POST", self._form([("update", sparql_update)], url), {"Content-Type": _FORM}, idempotent)
+        url, body, headers = self._protocol_request(sparql_update, INSERT)  # any update form: posted as update=
+        self._retrying(url, "POST", body, headers, idempotent)
         self._written()
 
     def _written(self) -> None:
