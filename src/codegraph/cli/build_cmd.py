@@ -8,6 +8,7 @@ import click
 
 from ..choices import SEVERITIES
 from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from .options import WRITER_WAIT_HELP, store_wait, wait_option
 
 
 @click.command()
@@ -16,6 +17,7 @@ from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
               help="Write the graph here; the extension picks the format (.ttl, .trig, .nt, .nq, .jsonld, .rdf).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Load the graph into the embedded Oxigraph store in this folder (one named graph per source).")
+@wait_option(WRITER_WAIT_HELP)
 @click.option("--prune", is_flag=True,
               help="Retire the sources the store holds that this build did not see (pages deleted from the folder). "
                    "Without it they stay and are listed.")
@@ -72,7 +74,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     checked = None
     load = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store:
+        with open_store(store_dir, create=True, timeout=store_wait()) as store:
             load = load_into_store(result, store, prune=prune)
             if not no_validate:
                 checked = validate_graph(store)

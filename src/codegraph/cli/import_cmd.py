@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import EXIT_INPUT, EXIT_OK
+from .options import WRITER_WAIT_HELP, store_wait, wait_option
 
 if TYPE_CHECKING:
     from ..imports import ImportBatch
@@ -26,6 +27,7 @@ def import_group() -> None:
 
 
 def _output_options(command: F) -> F:
+    command = wait_option(WRITER_WAIT_HELP)(command)
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
     command = click.option("--no-reference", is_flag=True,
@@ -57,7 +59,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
     quads = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store:
+        with open_store(store_dir, create=True, timeout=store_wait()) as store:
             load_import_into_store(batch, store, include_reference=not no_reference)
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
