@@ -294,6 +294,22 @@ def test_a_killed_writer_leaves_no_lock(seed_store):
         pass
 
 
+def test_a_writer_outside_codegraph_is_named_not_a_rocksdb_error(seed_store):
+    """A process that opens the store for writing without codegraph's locks (pyoxigraph itself,
+    an Oxigraph server started by hand) still holds RocksDB's own lock; a writer names it."""
+    foreign = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
+                                "print('holding', flush=True); sys.stdin.readline()", str(seed_store)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert foreign.stdout is not None and foreign.stdout.readline() == "holding\n"
+        with pytest.raises(StoreBusyError, match="another process has the store open for writing without codegraph's locks"):
+            open_store(seed_store, timeout=0)
+    finally:
+        foreign.communicate("\n", timeout=30)
+    with open_store(seed_store, timeout=0):  # the failed open let its own locks go
+        pass
+
+
 # -- serve ----------------------------------------------------------------------------------------
 
 

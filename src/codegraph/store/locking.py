@@ -87,15 +87,17 @@ def lock_store(path: Path, *, write: bool, timeout: float | None, server: bool =
     _refuse_conflict_in_process(path, key, write)
     deadline = None if timeout is None else time.monotonic() + timeout
     fds: list[int] = []
+    taken = False
     try:
         if write:
             _write_lock(path, fds, deadline, timeout)
         else:
             _read_lock(path, fds, deadline, timeout, server)
-    except BaseException:
-        for fd in fds:
-            os.close(fd)
-        raise
+        taken = True
+    finally:
+        if not taken:
+            for fd in fds:
+                os.close(fd)
     return StoreLock(path, fds, key, write)
 
 

@@ -58,9 +58,9 @@ class OxigraphStore(GraphStore):
             lock = lock_store(self.path, write=not read_only, timeout=timeout)
             try:
                 self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-            except BaseException:
-                lock.release()
-                raise
+            finally:
+                if self._store is None:  # not opened: let the others in again
+                    lock.release()
             self._lock = lock
         except StoreBusyError:
             raise
