@@ -261,7 +261,8 @@ def test_pages_load_only_the_sites_own_files(corpus_site):
         page = soup(path)
         policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
         assert "default-src 'none'" in policy and "script-src 'self'" in policy
-        assert [script.get("src") for script in page.find_all("script")] in (["assets/site.js"], ["../assets/site.js"])
+        assert [script.get("src") for script in page.find_all("script")] in (
+            ["assets/search-index.js", "assets/site.js"], ["assets/site.js"], ["../assets/site.js"])
         for tag in page.find_all(["link", "img", "iframe", "object", "embed"]):
             source = tag.get("href") or tag.get("src") or ""
             assert not re.match(r"^[a-z]+:", source), f"{path.name} loads {source}"
@@ -302,7 +303,8 @@ def test_document_text_with_script_is_shown_as_text(hostile_site):
         html = path.read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<img src=x" not in html
         parsed = soup(path)
-        assert [script.get("src") for script in parsed.find_all("script")] in (["assets/site.js"], ["../assets/site.js"])
+        assert [script.get("src") for script in parsed.find_all("script")] in (
+            ["assets/search-index.js", "assets/site.js"], ["assets/site.js"], ["../assets/site.js"])
         assert not parsed.find("img")
         for tag in parsed.find_all(True):
             assert not [name for name in tag.attrs if name.lower().startswith("on")], tag.name
@@ -340,7 +342,7 @@ def test_the_same_pages_from_memory_the_embedded_store_and_a_server(seed_build, 
     for name, source in (("memory", MemoryStore(seed_build.dataset)), ("store", store), ("server", remote)):
         write_site(source, tmp_path / "sites" / name, report=seed_report, version="test", source_label="the graph")
     memory = _files(tmp_path / "sites" / "memory")
-    assert len(memory) == 7  # marker, 2 assets, index, matrix, validation, codes/CPT-1001T.html
+    assert len(memory) == 8  # marker, 3 assets (style, script, search index), index, matrix, validation, codes/CPT-1001T.html
     assert _files(tmp_path / "sites" / "store") == memory
     assert _files(tmp_path / "sites" / "server") == memory
 

@@ -88,6 +88,49 @@ def test_index_sorts_and_filters_and_opens_a_code(watched, seed_site):
     assert watched.errors == [] and watched.off_disk() == []
 
 
+@pytest.fixture(scope="module")
+def coverage_site(tmp_path_factory) -> Path:
+    """The seed and the payer policy fixtures: four codes, Cigna on three of them."""
+    from codegraph import add_import, import_payer_policy
+
+    policies = ROOT / "tests" / "fixtures" / "payer-policy" / "payer-policies.csv"
+    dataset = add_import(build([SEED]).dataset, import_payer_policy([policies]))
+    output = tmp_path_factory.mktemp("browser-coverage-site") / "site"
+    build_site(dataset, output, source_label="the seed and payer policies", diagrams=False)
+    return output
+
+
+def _shown_codes(page) -> list[str]:
+    return page.eval_on_selector_all("#codes tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.code)")
+
+
+def test_the_search_box_finds_payers_aliases_typos_and_policies(watched, coverage_site):
+    page = watched.page
+    page.goto((coverage_site / "index.html").as_uri())
+    search = "form.filters input[type=search]"
+    assert sorted(_shown_codes(page)) == ["0627T", "1001T", "20610", "J7321"]
+    page.fill(search, "Cigna")
+    assert sorted(_shown_codes(page)) == ["1001T", "20610", "J7321"]  # the rows with Cigna: 0 before
+    assert page.text_content(".shown-count") == "3"
+    first = page.locator("#search-results li").first
+    assert first.locator(".kind").text_content() == "payer" and first.locator("button").text_content() == "Cigna"
+    page.fill(search, "Cigna Health")  # an alias (payer-aliases.csv)
+    assert sorted(_shown_codes(page)) == ["1001T", "20610", "J7321"]
+    assert "alias \u201cCigna Health\u201d" in page.text_content("#search-results li")
+    page.fill(search, "cigan")  # a typo
+    assert sorted(_shown_codes(page)) == ["1001T", "20610", "J7321"]
+    page.fill(search, "UHC")
+    assert sorted(_shown_codes(page)) == ["0627T", "1001T", "20610"]
+    page.fill(search, "hyaluronic")  # a policy title: found nothing before
+    assert _shown_codes(page) == ["J7321"]
+    page.fill(search, "bowel incontinence")  # a synonym of fecal incontinence, named on 1001T's page
+    assert _shown_codes(page) == ["1001T"]
+    page.fill(search, "1001")
+    page.click("#search-results li a")
+    assert page.url.endswith("/codes/CPT-1001T.html")
+    assert watched.errors == [] and watched.off_disk() == []
+
+
 def test_selecting_a_fact_marks_its_evidence(watched, seed_site, seed_facts, tmp_path):
     page = watched.page
     page.goto((seed_site / "codes" / "CPT-1001T.html").as_uri())

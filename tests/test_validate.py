@@ -397,7 +397,7 @@ def test_cli_html_and_gaps(run_cli, tmp_path, seed_copy):
     gaps = json.loads(out)["codes"]["1001T"]
     assert {g["facet"]: g["declared_unavailable"] for g in gaps}["icd10-mappings"] is True
     code, _out, err = run_cli("validate", "--data", graph, "--gaps", "--format", "html")
-    assert code == 2 and "--gaps writes text or json" in err
+    assert code == 2 and "--gaps writes text, json, csv or xlsx" in err
     code, _out, err = run_cli("validate", "--data", graph, "--date", "2026-13-01")
     assert code == 2 and "is not a date" in err
     code, out, _err = run_cli("validate", "--data", graph, "--engine", "pyshacl", "--date", "2026-01-01")

@@ -18,18 +18,19 @@ __all__ = [  # the one list of public names
     "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
     "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MemoryStore", "NotFoundError", "OutputError",
     "OxigraphStore", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
-    "ResourceError", "RowError", "SiteOutputError", "SiteSummary", "Skipped", "StoreBusyError", "StoreLock",
-    "StoreNotFoundError", "StoreReadOnlyError",
+    "ResourceError", "RowError", "SearchEntry", "SearchHit", "SearchIndex", "SiteOutputError", "SiteSummary", "Skipped",
+    "StoreBusyError", "StoreLock", "StoreNotFoundError", "StoreReadOnlyError",
     "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build",
     "check_coverage", "code_neighbourhood", "export_graph", "export_vocabulary", "extract_document",
-    "format_query_rows", "hold_store", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
+    "find", "format_query_rows", "hold_store", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
     "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
-    "push", "reference_graphs", "run_named_query", "serialize", "validate_graph", "vocabularies", "write_atomically",
+    "push", "query_rows_xlsx", "reference_graphs", "run_named_query", "search_index", "serialize", "suggest", "validate_graph",
+    "vocabularies", "write_atomically",
     "write_build", "write_graph",
 ]
 # Where a public name is defined: the first of these modules that has it (api first: it is light).
 _HOMES = ("api", "errors", "builder", "store", "store.push", "store.remote", "validate", "validate.gaps", "query",
-          "coverage", "imports", "site", "model", "vocab")
+          "coverage", "imports", "site", "model", "vocab", "search")
 
 
 def __getattr__(name: str) -> Any:
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         export_graph,
         export_vocabulary,
         extract_document,
+        find,
         format_query_rows,
         hold_store,
         import_dataset,
@@ -72,9 +74,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         open_graph_file,
         open_store,
         push,
+        query_rows_xlsx,
         reference_graphs,
         run_named_query,
+        search_index,
         serialize,
+        suggest,
         validate_graph,
         vocabularies,
         write_atomically,
@@ -104,6 +109,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .imports import ImportBatch, RowError
     from .model import DocumentFacts, Evidence
     from .query import QuerySpec
+    from .search import SearchEntry, SearchHit, SearchIndex
     from .site import SiteSummary
     from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, RemoteStore, StoreLock
     from .store.push import PushReport

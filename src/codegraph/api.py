@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .imports import ImportBatch
     from .model import DocumentFacts
     from .query import QuerySpec
+    from .search import SearchHit, SearchIndex
     from .site import SiteSummary
     from .store import GraphStore, OxigraphStore, QueryRows, RemoteStore, StoreLock
     from .store.push import PushReport
@@ -73,13 +74,15 @@ def build(paths: Iterable[str | Path], include_reference: bool = True, jobs: int
     return result
 
 
-def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = False) -> LoadReport:
+def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = False,
+                    progress: ProgressCallback | None = None) -> LoadReport:
     """Put a build's sources into ``store``, one current version each: changed sources are
     replaced in one step, unchanged ones left alone, new ones bulk-loaded. Sources the store holds
-    that the build did not see are listed in ``report.absent`` and retired when ``prune``."""
+    that the build did not see are listed in ``report.absent`` and retired when ``prune``.
+    ``progress(done, total, key)`` hears each document (or batch of new ones) as it goes in."""
     from .builder import load_into_store as load
 
-    return load(result, store, prune=prune)
+    return load(result, store, prune=prune, progress=progress)
 
 
 def write_build(result: BuildResult, path: str | Path) -> int:
@@ -138,12 +141,13 @@ def open_graph_file(path: str | Path) -> GraphStore:
 
 
 def validate_graph(source: Dataset | Graph | GraphStore, engine: str = DEFAULT_ENGINE, as_of: date | None = None,
-                   jobs: int | None = None) -> ValidationReport:
+                   jobs: int | None = None, progress: ProgressCallback | None = None) -> ValidationReport:
     """Check a graph (or a whole store) against the shapes in ``ontology/shapes``.
 
     ``engine``: "fast" (the default native engine, same answers as pySHACL), "pyshacl" or
     "shifty". ``as_of``: the date time-dependent shapes judge against (default today).
-    ``jobs``: cores for a large embedded store, checked in parts (default all).
+    ``jobs``: cores for a large embedded store, checked in parts (default all); ``progress(done,
+    total, part)`` hears each part finish (a store small enough to check whole reports nothing).
     Raises ``EngineError`` for an unknown engine.
     """
     from rdflib import Dataset, Graph
@@ -152,7 +156,7 @@ def validate_graph(source: Dataset | Graph | GraphStore, engine: str = DEFAULT_E
 
     if isinstance(source, (Dataset, Graph)):
         return validate_dataset(source, engine=engine, as_of=as_of)
-    return validate_store(source, engine=engine, as_of=as_of, jobs=jobs)
+    return validate_store(source, engine=engine, as_of=as_of, jobs=jobs, progress=progress)
 
 
 def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
@@ -222,24 +226,27 @@ def add_import(dataset: Dataset, batch: ImportBatch) -> Dataset:
     return dataset
 
 
-def load_import_into_store(batch: ImportBatch, store: GraphStore, include_reference: bool = True) -> None:
+def load_import_into_store(batch: ImportBatch, store: GraphStore, include_reference: bool = True,
+                           progress: ProgressCallback | None = None) -> None:
     """Put an import into ``store``: each imported table replaces the previous import of the same
-    source in one step (its graph and its registry entry); the shared graphs gain its nodes."""
+    source in one step (its graph and its registry entry); the shared graphs gain its nodes.
+    ``progress(done, total, source)`` hears each imported source go in."""
     from .imports import load_import
 
-    load_import(batch, store, include_reference=include_reference)
+    load_import(batch, store, include_reference=include_reference, progress=progress)
 
 
 # -- export and publish ------------------------------------------------------------------------
 
 
-def export_graph(source: GraphStore, fmt: str = "turtle") -> bytes:
+def export_graph(source: GraphStore, fmt: str = "turtle", *, progress: ProgressCallback | None = None) -> bytes:
     """The whole of ``source`` in ``fmt`` (turtle, trig, nt, nquads, jsonld, rdfxml). N-Quads,
     N-Triples and Turtle are byte-stable: two exports of one graph are the same bytes.
-    Raises ``GraphInputError`` for an unknown format."""
+    ``progress(done, total, graph)`` hears each named graph read. Raises ``GraphInputError`` for
+    an unknown format."""
     from .export import export_store
 
-    return export_store(source, fmt)
+    return export_store(source, fmt, progress=progress)
 
 
 def serialize(dataset: Dataset | Graph, fmt: str) -> bytes:
@@ -273,7 +280,8 @@ def code_neighbourhood(source: GraphStore, code: str) -> Dataset:
 
 
 def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str = DEFAULT_ENGINE,
-               as_of: date | None = None, diagrams: bool = True, source_label: str | None = None) -> SiteSummary:
+               as_of: date | None = None, diagrams: bool = True, source_label: str | None = None,
+               report: ValidationReport | None = None, progress: ProgressCallback | None = None) -> SiteSummary:
     """Write a static, self-contained site of the graph to the folder ``output``: an index of the
     codes, a page per code (facts, coverage, gaps, neighbourhood diagram, the source text with each
     fact's evidence marked), the coverage matrix and the validation report.
@@ -281,7 +289,8 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
     Every page comes from the graph through the query library, so a site built from a remote
     endpoint shows what one built from a file does. The folder is replaced whole or not at all; a
     folder that holds other files is refused (``SiteOutputError``). ``engine`` and ``as_of`` are
-    those of ``validate_graph``; ``diagrams=False`` skips Graphviz.
+    those of ``validate_graph`` (or pass the ``report`` of a run already made); ``diagrams=False``
+    skips Graphviz; ``progress(done, total, code)`` hears each code page written.
     """
     from rdflib import Dataset
 
@@ -291,9 +300,10 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
 
     check_output(Path(output))  # refuse a folder of someone's files before the validation run, not after
     store = MemoryStore(source) if isinstance(source, Dataset) else source
-    report = validate_graph(store, engine=engine, as_of=as_of)
+    if report is None:
+        report = validate_graph(store, engine=engine, as_of=as_of)
     return write_site(store, output, report=report, version=__version__,
-                      source_label=source_label or type(store).__name__, diagrams=diagrams)
+                      source_label=source_label or type(store).__name__, diagrams=diagrams, progress=progress)
 
 
 # -- what the command line needs besides ---------------------------------------------------------
@@ -324,34 +334,76 @@ def list_queries() -> list[QuerySpec]:
     return [spec for _name, spec in sorted(load_catalog().items())]
 
 
-def format_query_rows(rows: QueryRows, fmt: str) -> str:
-    """Query rows as text: ``table``, ``csv`` or ``json``."""
+def format_query_rows(rows: QueryRows, fmt: str, *, width: int | None = None, raw: bool = False, bom: bool = False) -> str:
+    """Query rows as text: ``table`` (fitted to ``width`` columns, default the terminal's; long
+    cells cut, control characters escaped), ``csv`` or ``json`` (every value whole). CSV cells a
+    spreadsheet would run as formulas get a leading ``'`` unless ``raw``; ``bom`` starts CSV with
+    a byte order mark for Excel."""
     from .query import format_rows
 
-    return format_rows(rows, fmt)
+    return format_rows(rows, fmt, width=width, raw=raw, bom=bom)
+
+
+def query_rows_xlsx(rows: QueryRows, *, title: str = "results", raw: bool = False) -> bytes:
+    """Query rows as an xlsx workbook: a bold header row frozen at the top, filter buttons, columns
+    sized to their content; numbers and dates typed, no cell ever a formula."""
+    from .query import rows_xlsx
+
+    return rows_xlsx(rows, title=title, raw=raw)
+
+
+# -- finding things -------------------------------------------------------------------------------
+
+
+def search_index(source: GraphStore) -> SearchIndex:
+    """Every code, payer (with its aliases), policy, clinical concept and anatomical structure
+    (with their synonyms) of the graph, searchable: ``index.find(text)``, ``index.suggest(text)``.
+    An embedded store keeps its index beside its data until the store changes."""
+    from .search import search_index as index_of
+
+    return index_of(source)
+
+
+def find(source: GraphStore, text: str, *, limit: int = 20, kinds: Iterable[str] | None = None) -> list[SearchHit]:
+    """What in the graph ``text`` names, best first: codes (exact or prefix notation, or their
+    title), payers (or an alias: "UHC"), policies, clinical concepts and anatomy (or a synonym),
+    fuzzily ("cigan" finds Cigna). ``kinds`` limits it to some of code, payer, policy, concept,
+    anatomy. Each ``SearchHit`` says how it matched and how many codes the entry concerns."""
+    return search_index(source).find(text, limit=limit, kinds=list(kinds) if kinds is not None else None)
+
+
+def suggest(text: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
+    """The ``choices`` closest to ``text``, best first: a "did you mean" for a refusal
+    (``suggest("Cigan", ["Aetna", "Cigna"])`` is ``["Cigna"]``)."""
+    from .search import suggest as closest
+
+    return closest(text, choices, limit=limit)
 
 
 def open_endpoint(query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
-                  retries: int = 3, union_default_graph: bool | None = None) -> RemoteStore:
+                  retries: int = 3, union_default_graph: bool | None = None, max_answer_mb: int = 512) -> RemoteStore:
     """A SPARQL 1.1 server as a store (credentials from ``CODEGRAPH_ENDPOINT_TOKEN`` or
-    ``CODEGRAPH_ENDPOINT_USER``/``PASSWORD``). Raises ``EndpointError`` for a URL that is not http(s)."""
+    ``CODEGRAPH_ENDPOINT_USER``/``PASSWORD``). ``timeout`` bounds each whole request (retries
+    included), ``max_answer_mb`` each answer. Raises ``EndpointError`` for a URL that is not
+    http(s) or holds a user or password."""
     from .store import RemoteStore
 
     return RemoteStore.at(query_url, update_url, gsp_url, timeout=timeout, retries=retries,
-                          union_default_graph=union_default_graph)
+                          union_default_graph=union_default_graph, max_answer_bytes=max_answer_mb * 1024 * 1024)
 
 
 def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[str] | None = None, *, chunk_triples: int = 50_000,
-         on_graph: Callable[[PushedGraph], None] | None = None) -> PushReport:
+         on_graph: Callable[[PushedGraph], None] | None = None, progress: ProgressCallback | None = None) -> PushReport:
     """Send ``source``'s named graphs (or only ``graphs``) to ``remote``, each replaced all or
     nothing; pushing everything also drops the codegraph graphs the server holds that the source
     does not. Raises ``GraphInputError`` for a graph name that is not an IRI or not in the source,
-    ``EndpointError`` when the server fails (the graphs not yet swapped keep their old version)."""
+    ``EndpointError`` when the server fails (the graphs not yet swapped keep their old version).
+    ``on_graph`` hears each graph's ``PushedGraph``; ``progress(done, total, graph)`` counts them."""
     from .store.push import push as send
     from .store.remote import graph_iri
 
     names = [graph_iri(text) for text in graphs] if graphs else None
-    return send(source, remote, names, chunk_triples=chunk_triples, on_graph=on_graph)
+    return send(source, remote, names, chunk_triples=chunk_triples, on_graph=on_graph, progress=progress)
 
 
 def vocabularies() -> list[VocabularySummary]:

@@ -432,9 +432,13 @@ class LoadReport:
     quads: int = 0  # the store's quads afterwards
 
 
-def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = False) -> LoadReport:
-    """Make ``store`` hold this build's sources (module docstring: one current version each)."""
+def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = False,
+                    progress: ProgressCallback | None = None) -> LoadReport:
+    """Make ``store`` hold this build's sources (module docstring: one current version each).
+    ``progress`` hears ``(documents done, documents, source key)`` as they go in."""
     report = LoadReport()
+    total = len(result.documents)
+    done = 0
     if result.include_reference:
         for name, lines in reference_nquads().items():
             store.load_nquads("".join(lines).encode("utf-8"), [name])
@@ -455,6 +459,10 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
             report.replaced.append(key)
         else:
             fresh.append(facts)
+            continue
+        done += 1
+        if progress:
+            progress(done, total, key)
     for start in range(0, len(fresh), BULK_BATCH_DOCUMENTS):
         batch = fresh[start : start + BULK_BATCH_DOCUMENTS]
         keys = [facts.source.identity for facts in batch]
@@ -463,6 +471,9 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
                           for line in registry_lines(facts.source.identity, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
         store.load_nquads(entries.encode("utf-8"), [])
         report.new.extend(keys)
+        done += len(keys)
+        if progress:
+            progress(done, total, keys[-1])
     absent = sorted((entry for entry in registered.values() if entry.kind == SOURCE_KIND_DOCUMENT), key=lambda e: e.key)
     report.absent = [entry.key for entry in absent]
     if prune and absent:

@@ -47,5 +47,5 @@ EXPORT_FORMATS = {
 """``--format`` names -> rdflib's format names."""
 EXPORT_FORMAT_CHOICES = ("turtle", "trig", "nt", "nquads", "jsonld", "rdfxml")
 
-QUERY_OUTPUT_FORMATS = ("table", "csv", "json")
-REPORT_FORMATS = ("text", "json", "turtle", "html")
+QUERY_OUTPUT_FORMATS = ("table", "csv", "json", "xlsx")
+REPORT_FORMATS = ("text", "json", "turtle", "html", "csv", "xlsx")

@@ -10,7 +10,7 @@ JSON-LD by rdflib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,13 +35,17 @@ def format_name(fmt: str) -> str:
     return EXPORT_FORMATS[fmt]
 
 
-def store_nquads(store: GraphStore) -> Iterator[bytes]:
-    """The store in canonical order, one graph at a time (bounded memory)."""
+def store_nquads(store: GraphStore, progress: Callable[[int, int, str], None] | None = None) -> Iterator[bytes]:
+    """The store in canonical order, one graph at a time (bounded memory); ``progress`` hears
+    each graph read."""
     unnamed = store.unnamed_triples()
     if unnamed:
         yield "".join(sorted({ntriple_line(*triple) for triple in unnamed})).encode("utf-8")
-    for name in store.graph_names():
+    names = store.graph_names()
+    for done, name in enumerate(names, start=1):
         yield b"".join(sorted(set(store.dump([name]).splitlines(keepends=True))))
+        if progress is not None:
+            progress(done, len(names), str(name))
 
 
 def dataset_nquads(dataset: Dataset | Graph) -> Iterator[bytes]:
@@ -93,9 +97,9 @@ def _written(data: bytes | None) -> bytes:
     return data
 
 
-def export_store(store: GraphStore, fmt: str) -> bytes:
+def export_store(store: GraphStore, fmt: str, progress: Callable[[int, int, str], None] | None = None) -> bytes:
     """The whole of ``store`` in ``fmt``; N-Quads, N-Triples and Turtle are byte-stable."""
-    return b"".join(convert_nquads(store_nquads(store), fmt))
+    return b"".join(convert_nquads(store_nquads(store, progress), fmt))
 
 
 def serialize(dataset: Dataset | Graph, fmt: str) -> bytes:

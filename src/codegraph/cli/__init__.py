@@ -1,10 +1,12 @@
 """The ``codegraph`` command line: thin commands over the public API.
 
-Exit codes (also in ``codegraph --help``):
+Exit codes (also in ``codegraph --help``; the README's table lists the cases):
   0  success
   1  validation findings at or above --fail-on
-  2  usage or input error (bad document, bad RDF file, unknown query or parameter)
-  3  SPARQL endpoint error
+  1  (find) nothing matches
+  2  usage or input error (bad document, RDF file, table or parameter; something in a build folder
+     that is not a page; an output that cannot be written; serve on a port in use)
+  3  SPARQL endpoint error (unreachable, HTTP error, out of time, answer too large or malformed)
 Diagnostics go to stderr, data to stdout. ``--debug`` shows the traceback of an error.
 """
 
@@ -53,6 +55,9 @@ def _register() -> None:
     from . import site_cmd
 
     cli.add_command(site_cmd.site)
+    from . import find_cmd
+
+    cli.add_command(find_cmd.find)
 
 
 _register()
@@ -63,6 +68,8 @@ _FLAG_WORDS = (
     (re.compile(r"\bneeds parameter (\w+)"), r"needs --param \1=VALUE"),
     (re.compile(r"\bparameter (\w+) must\b"), r"--param \1 must"),
     (re.compile(r"\bthe endpoint timeout\b"), "--endpoint-timeout"),
+    (re.compile(r"\bthe endpoint answer limit\b"), "--endpoint-max-answer (MB)"),
+    (re.compile(r"\bparameter (\w+) cannot be bound\b"), r"--param \1 cannot be bound"),
     (re.compile(r"\bthe update endpoint or the Graph Store URL\b"), "--update-endpoint or --gsp-endpoint URL"),
     (re.compile(r"\bthe Graph Store URL\b"), "--gsp-endpoint URL"),
     (re.compile(r"\bserve the store writable\b"), "serve the store with --writable"),
@@ -76,8 +83,11 @@ _FLAG_WORDS = (
 
 
 def cli_message(error: BaseException) -> str:
-    """An error's message in the command line's words (flags, not parameter names)."""
-    message = str(error)
+    """An error's message in the command line's words (flags, not parameter names), with any
+    control characters it quotes shown as escapes."""
+    from ..tabular import printable
+
+    message = printable(str(error))
     for pattern, flag in _FLAG_WORDS:
         message = pattern.sub(flag, message)
     return message

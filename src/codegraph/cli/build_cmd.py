@@ -9,6 +9,7 @@ import click
 from ..choices import SEVERITIES
 from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from .options import WRITER_WAIT_HELP, store_wait, wait_option
+from .progress import quiet_option, stage
 
 
 @click.command()
@@ -33,6 +34,7 @@ from .options import WRITER_WAIT_HELP, store_wait, wait_option
               help="Write the per-document build report (status, key, code, graph, error, warnings) as JSON.")
 @click.option("--fail-on", type=click.Choice([*SEVERITIES, "never"]), default="never", show_default=True,
               help="Exit 1 when the check (the same as 'codegraph validate') finds anything at or above this severity.")
+@quiet_option
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store_dir: Path | None, prune: bool,
           source_id: str | None, no_reference: bool, icd10cm: bool, no_validate: bool, jobs: int | None,
@@ -44,15 +46,14 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     import os
 
     from ..api import build as build_graph
-    from ..api import check_build, load_into_store, open_store, validate_graph, write_atomically, write_build
-    from .progress import progress_reporter
+    from ..api import check_build, load_into_store, open_store, search_index, validate_graph, write_atomically, write_build
 
     if output is None and store_dir is None:
         raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
     if prune and store_dir is None:
         raise click.UsageError("--prune retires sources from a store: give --store DIR")
     jobs = jobs or os.cpu_count() or 1
-    with progress_reporter("reading") as progress:
+    with stage("reading", "document") as progress:
         result = build_graph(paths, include_reference=not no_reference, jobs=jobs, progress=progress,
                              source_id=source_id, icd10cm=icd10cm)
     if report_path is not None:
@@ -69,17 +70,25 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
 
     written_quads = None
     if output is not None:
-        write_build(result, output)
+        with stage("writing", "file", total=1) as progress:
+            write_build(result, output)
+            if progress:
+                progress(1, 1, str(output))
         written_quads = result.quad_count()
     checked = None
     load = None
     if store_dir is not None:
         with open_store(store_dir, create=True, timeout=store_wait()) as store:
-            load = load_into_store(result, store, prune=prune)
+            with stage("loading", "document") as progress:
+                load = load_into_store(result, store, prune=prune, progress=progress)
             if not no_validate:
-                checked = validate_graph(store)
+                with stage("validating", "part") as progress:
+                    checked = validate_graph(store, progress=progress)
+            with stage("indexing", "name"):
+                search_index(store)  # kept beside the store: 'codegraph find' then answers at once
     elif not no_validate:
-        checked = check_build(result)
+        with stage("validating", "part"):
+            checked = check_build(result)
 
     click.echo(f"documents: {len(result.documents)} built, {len(result.errors)} failed, {len(result.duplicates)} duplicate"
                + (f", {len(result.skipped)} skipped" if result.skipped else ""))

@@ -37,7 +37,10 @@ def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | 
 
     answer = check_coverage(open_source(data_file, store_dir), code, payer, on=day,
                             diagnosis=diagnosis, place_of_service=place_of_service, line_of_business=line_of_business)
+    from ..tabular import printable
+    from .output import echo
+
     if fmt == "json":
-        click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:
-        click.echo(answer.render_text(), nl=False)
+        click.echo(printable(answer.render_text()), nl=False)

@@ -9,6 +9,7 @@ import click
 from ..choices import EXPORT_FORMAT_CHOICES
 from .options import graph_source_options, open_source
 from .output import emit_bytes
+from .progress import quiet_option, stage
 
 
 @click.command()
@@ -17,6 +18,7 @@ from .output import emit_bytes
                              "documents, payers and policies (e.g. --code 1001T).")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMAT_CHOICES), default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of stdout.")
+@quiet_option
 def export(data_file: Path | None, store_dir: Path | None, code: str | None, fmt: str, output: Path | None) -> None:
     """Export --data FILE, --store DIR or --endpoint URL as Turtle, TriG, N-Triples, N-Quads,
     JSON-LD or RDF/XML. Every format is written in one canonical order: two exports of the same
@@ -24,5 +26,6 @@ def export(data_file: Path | None, store_dir: Path | None, code: str | None, fmt
     from ..api import code_neighbourhood, export_graph, serialize
 
     source = open_source(data_file, store_dir)
-    data = serialize(code_neighbourhood(source, code), fmt) if code is not None else export_graph(source, fmt)
+    with stage("exporting", "graph") as progress:
+        data = serialize(code_neighbourhood(source, code), fmt) if code is not None else export_graph(source, fmt, progress=progress)
     emit_bytes(data, output)

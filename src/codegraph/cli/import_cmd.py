@@ -14,6 +14,7 @@ import click
 
 from . import EXIT_INPUT, EXIT_OK
 from .options import WRITER_WAIT_HELP, store_wait, wait_option
+from .progress import quiet_option, stage
 
 if TYPE_CHECKING:
     from ..imports import ImportBatch
@@ -28,6 +29,7 @@ def import_group() -> None:
 
 def _output_options(command: F) -> F:
     command = wait_option(WRITER_WAIT_HELP)(command)
+    command = quiet_option(command)
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
     command = click.option("--no-reference", is_flag=True,
@@ -46,7 +48,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
             report_path: Path | None) -> None:
     import json
 
-    from ..api import import_dataset, load_import_into_store, open_store, write_atomically, write_graph
+    from ..api import import_dataset, load_import_into_store, open_store, search_index, write_atomically, write_graph
 
     if report_path is not None:
         write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
@@ -60,7 +62,10 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
     quads = None
     if store_dir is not None:
         with open_store(store_dir, create=True, timeout=store_wait()) as store:
-            load_import_into_store(batch, store, include_reference=not no_reference)
+            with stage("loading", "source") as progress:
+                load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
+            with stage("indexing", "name"):
+                search_index(store)  # kept beside the store: 'codegraph find' then answers at once
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")
@@ -92,7 +97,9 @@ def payer_policy(ctx: click.Context, files: tuple[Path, ...], output: Path | Non
     _need_target(output, store_dir)
     if source_id is not None and len(files) != 1:
         raise click.UsageError("--source-id names one table; give one file with it")
-    _finish(ctx, import_payer_policy(files, source_id=source_id), output, store_dir, no_reference, report_path)
+    with stage("reading", "file", total=len(files)):
+        batch = import_payer_policy(files, source_id=source_id)
+    _finish(ctx, batch, output, store_dir, no_reference, report_path)
 
 
 @import_group.command("mcd")
@@ -106,4 +113,6 @@ def mcd(ctx: click.Context, folder: Path, output: Path | None, source_id: str | 
     from ..api import import_mcd
 
     _need_target(output, store_dir)
-    _finish(ctx, import_mcd(folder, source_id=source_id), output, store_dir, no_reference, report_path)
+    with stage("reading", "table"):
+        batch = import_mcd(folder, source_id=source_id)
+    _finish(ctx, batch, output, store_dir, no_reference, report_path)

@@ -39,6 +39,7 @@ class EndpointOptions:
     union_default_graph: bool = False
     timeout: float = 60.0
     retries: int = 3
+    max_answer_mb: int = 512
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,8 +60,10 @@ def endpoint_options(command: F) -> F:
     specs: list[tuple[str, str, dict[str, Any]]] = [
         ("--endpoint-retries", "retries", dict(type=click.IntRange(min=0), default=3, show_default=True,
                                                help="Retries, with back-off, on connection refused and HTTP 502/503/504.")),
+        ("--endpoint-max-answer", "max_answer_mb", dict(type=click.IntRange(min=1), default=512, show_default=True, metavar="MB",
+                                               help="The largest answer to read from the endpoint, in MB.")),
         ("--endpoint-timeout", "timeout", dict(type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-                                               help="Seconds to wait for each answer from the endpoint.")),
+                                               help="Seconds for each request to the endpoint, all retries included.")),
         ("--union-default-graph", "union_default_graph", dict(is_flag=True, default=False,
                                                help="The server's default graph is the union of its named graphs "
                                                     "(Virtuoso, QLever, 'codegraph serve', Fuseki with unionDefaultGraph): "
@@ -140,7 +143,8 @@ def open_endpoint(required: bool = True) -> RemoteStore | None:
     from ..api import open_endpoint as open_remote
 
     return open_remote(settings.url, settings.update_url, settings.gsp_url, timeout=settings.timeout,
-                       retries=settings.retries, union_default_graph=settings.union_default_graph or None)  # None: ask the server
+                       retries=settings.retries, union_default_graph=settings.union_default_graph or None,  # None: ask the server
+                       max_answer_mb=settings.max_answer_mb)
 
 
 def open_file_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
@@ -190,4 +194,8 @@ def source_label(data_file: Path | None, store_dir: Path | None) -> str:
     if store_dir is not None:
         return f"the store {store_dir.name}"
     settings = _endpoint_settings()
-    return f"the endpoint {settings.url}" if settings.url else "a SPARQL endpoint"
+    if not settings.url:
+        return "a SPARQL endpoint"
+    from ..store.endpoint import redact_url
+
+    return f"the endpoint {redact_url(settings.url)}"

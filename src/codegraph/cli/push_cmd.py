@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .options import endpoint_options, file_source_options, open_endpoint, open_file_source
+from .progress import quiet_option, stage
 
 
 @click.command()
@@ -16,6 +17,7 @@ from .options import endpoint_options, file_source_options, open_endpoint, open_
               help="Push only this named graph (repeatable), e.g. one document's graph; default: every graph.")
 @click.option("--chunk-triples", type=click.IntRange(min=1), default=50_000, show_default=True,
               help="Triples per Graph Store request.")
+@quiet_option
 def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...], chunk_triples: int) -> None:
     """Push --data FILE or --store DIR to --endpoint URL with the Graph Store HTTP Protocol.
 
@@ -27,16 +29,12 @@ def push(data_file: Path | None, store_dir: Path | None, graphs: tuple[str, ...]
     CODEGRAPH_ENDPOINT_TOKEN or CODEGRAPH_ENDPOINT_USER/PASSWORD.
     """
     from ..api import push as push_graphs
-    from ..store.remote import PushedGraph
 
     source = open_file_source(data_file, store_dir)
     remote = open_endpoint()
     assert remote is not None
-
-    def pushed(graph: PushedGraph) -> None:
-        click.echo(f"  {graph.name}: {graph.triples} triples in {graph.chunks} request(s), {graph.seconds:.2f} s", err=True)
-
-    report = push_graphs(source, remote, graphs or None, chunk_triples=chunk_triples, on_graph=pushed)
+    with stage("pushing", "graph") as progress:
+        report = push_graphs(source, remote, graphs or None, chunk_triples=chunk_triples, progress=progress)
     click.echo(f"pushed:    {len(report.graphs)} graph(s), {report.triples} triples"
                + (f"; dropped {len(report.dropped)} graph(s) the source no longer has" if report.dropped else ""))
     click.echo(f"endpoint:  {report.endpoint}")

@@ -8,8 +8,10 @@ and no writer; served ``--writable``, it is the store's one writer.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import socket
 import sys
 import sysconfig
 from pathlib import Path
@@ -41,6 +43,28 @@ def server_command(store_dir: Path, bind: str, port: int, writable: bool) -> lis
     return [oxigraph_server(), mode, "--location", str(store_dir), "--bind", f"{host}:{port}", "--union-default-graph"]
 
 
+def check_port_free(bind: str, port: int) -> None:
+    """Refuse, before anything is printed, an address the server could not listen on: a port in
+    use (the server would print its banner, then exit 1), an address not on this machine, a port
+    this user may not open. The same socket options the server uses (SO_REUSEADDR on Unix), so a
+    port in TIME_WAIT passes and one with a listener does not."""
+    try:
+        addresses = socket.getaddrinfo(bind, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise click.ClickException(f"--bind {bind}: not an address of this machine ({error.strerror}); give e.g. 127.0.0.1") from None
+    family, kind, protocol, _name, address = addresses[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise click.ClickException(f"port {port} on {bind} is in use (another server, or 'codegraph serve' "
+                                           f"already running?); stop it or give another --port") from None
+            raise click.ClickException(f"cannot listen on {bind} port {port}: {error.strerror or error}; "
+                                       "give another --bind or --port") from None
+
+
 @click.command()
 @click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The embedded store folder to serve (made by 'codegraph build --store').")
@@ -57,6 +81,7 @@ def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
     from ..api import hold_store
 
     command = server_command(store_dir, bind, port, writable)
+    check_port_free(bind, port)
     lock = hold_store(store_dir, write=writable, timeout=store_wait())
     lock.keep_across_exec()  # the server holds the store's locks until it exits
     host = f"[{bind}]" if ":" in bind else bind

@@ -9,6 +9,7 @@ import click
 
 from ..choices import DEFAULT_ENGINE, ENGINES
 from .options import date_option, graph_source_options, open_source, source_label
+from .progress import quiet_option, stage
 
 
 @click.command()
@@ -20,6 +21,7 @@ from .options import date_option, graph_source_options, open_source, source_labe
 @date_option("Judge time-dependent shapes, and show coverage, as of this day.")
 @click.option("--diagrams/--no-diagrams", default=True, show_default=True,
               help="Draw each code's neighbourhood with Graphviz (needs its 'dot' program; without it pages say so).")
+@quiet_option
 def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, day: date | None, diagrams: bool) -> None:
     """Write a static site of --data FILE, --store DIR or --endpoint URL to -o OUTPUT.
 
@@ -28,10 +30,16 @@ def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: s
     matrix and the validation report. No server is needed and no page loads anything from the
     network: open OUTPUT/index.html.
     """
-    from ..api import build_site
+    from ..api import build_site, validate_graph
+    from ..site import check_output
 
-    summary = build_site(open_source(data_file, store_dir), output, engine=engine, as_of=day, diagrams=diagrams,
-                         source_label=source_label(data_file, store_dir))
+    check_output(output)  # refuse a folder of someone's files before the validation run, not after
+    source = open_source(data_file, store_dir)
+    with stage("validating", "part") as progress:
+        report = validate_graph(source, engine=engine, as_of=day, progress=progress)
+    with stage("writing", "code page") as progress:
+        summary = build_site(source, output, engine=engine, as_of=day, diagrams=diagrams, report=report,
+                             source_label=source_label(data_file, store_dir), progress=progress)
     counts = summary.counts
     click.echo(f"codes:    {len(summary.codes)} page(s)" + (f": {', '.join(summary.codes[:8])}" if summary.codes else "")
                + (" ..." if len(summary.codes) > 8 else ""))

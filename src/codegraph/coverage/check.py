@@ -129,6 +129,11 @@ class _Question:
 def _question(code: str, payer: str, on: date | None, diagnosis: str | None, place_of_service: str | None,
               line_of_business: str | None) -> _Question:
     try:
+        given = {"code": code, "payer": payer, "diagnosis": diagnosis, "place_of_service": place_of_service,
+                 "line_of_business": line_of_business}
+        for column, text in given.items():
+            if text and any("\ud800" <= char <= "\udfff" for char in text):  # a shell's bytes that are not UTF-8
+                raise CellProblem(column, f"{text!r} holds bytes that are not UTF-8 text; give it in UTF-8")
         notation = code.strip().upper()
         if not any(pattern.fullmatch(notation) for pattern in fields.CODE_PATTERNS.values()):
             raise CellProblem("code", f"{code!r} is not a CPT or HCPCS code (e.g. 20610, 0627T, J7321)")

@@ -8,7 +8,7 @@ MCD's one key), so importing an edited table again replaces what it gave before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,8 @@ def import_mcd_articles(folder: str | Path, version: str, source_id: str | None 
     return _batch("mcd", [read_mcd(folder, source_id)], version)
 
 
-def load_import(batch: ImportBatch, store: GraphStore, include_reference: bool = True) -> None:
+def load_import(batch: ImportBatch, store: GraphStore, include_reference: bool = True,
+                progress: Callable[[int, int, str], None] | None = None) -> None:
     """Each import replaces the previous version of its source in ``store`` in one step (its graph
     and registry entry; old or new, never both); then the shared graphs lose what nobody uses."""
     from ..builder import collect_shared_garbage, replace_source_update
@@ -132,8 +133,10 @@ def load_import(batch: ImportBatch, store: GraphStore, include_reference: bool =
     if include_reference:
         for name, lines in reference_nquads().items():
             store.load_nquads("".join(lines).encode("utf-8"), [name])
-    for records in batch.imports:
+    for done, records in enumerate(batch.imports, start=1):
         store.update(replace_source_update(iris.import_graph_iri(records.source_key), batch.nquads[records.source_key]))
+        if progress is not None:
+            progress(done, len(batch.imports), records.source_key)
     collect_shared_garbage(store)
 
 

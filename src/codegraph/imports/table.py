@@ -3,10 +3,15 @@
 ``csv.reader`` does not say where a record starts, so records are first cut from the decoded text
 (a newline outside double quotes ends one; a quoted field may span lines) and each is then parsed
 on its own. A record keeps its 1-based start line, its character span and its raw text.
+
+What a table cannot be is said as such, not as a symptom: a header naming a column twice (which
+of the two would a row mean?), a cell longer than the csv module reads (131,072 characters), a
+UTF-16 file without a byte-order mark (one with a BOM, or UTF-32 with one, is read).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 from collections.abc import Iterator
@@ -40,8 +45,20 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark starts with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped); exports from older systems fall back to Windows-1252, then Latin-1."""
+    """UTF-8 (a BOM is dropped), or UTF-16/UTF-32 with a BOM (Excel's "Unicode text"); exports
+    from older systems fall back to Windows-1252, then Latin-1."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break  # not that after all: read it as below
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -73,12 +90,23 @@ def _records(text: str) -> Iterator[tuple[int, int, int, str]]:
         position, line = index + 1, line + 1
 
 
+class _TooLong(ValueError):
+    """A cell longer than the csv module's field limit."""
+
+
 def _fields(raw: str) -> list[str] | None:
     try:
         parsed = list(csv.reader([raw], strict=True))
-    except csv.Error:
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise _TooLong(str(error)) from None
         return None
     return parsed[0] if len(parsed) == 1 else None
+
+
+def _too_long(path: Path, line: int) -> RowError:
+    return RowError(str(path), line, None, f"a cell holds more than {csv.field_size_limit():,} characters, more than a "
+                                           "table cell should; shorten it (or check for a double quote that is never closed)")
 
 
 def read_table(path: Path, table: str, required: tuple[str, ...], key: str) -> Table | RowError:
@@ -89,19 +117,36 @@ def read_table(path: Path, table: str, required: tuple[str, ...], key: str) -> T
     except OSError as error:
         return RowError(str(path), None, None, f"cannot read the file: {error.strerror or error}")
     source = SourceFile(str(path), hashlib.sha256(data).hexdigest(), table, key)
-    records = _records(decode(data))
+    text = decode(data)
+    if "\x00" in text:
+        return RowError(str(path), None, None, "the file holds NUL bytes: UTF-16 without a byte-order mark? Save it as "
+                                               "UTF-8 (or as UTF-16 with a byte-order mark)")
+    records = _records(text)
     first = next(records, None)
     if first is None:
         return RowError(str(path), None, None, "the file is empty: expected a header row naming the columns")
     header_line, _start, _end, header_raw = first
-    header = [name.strip().lower() for name in (_fields(header_raw) or [])]
+    try:
+        header = [name.strip().lower() for name in (_fields(header_raw) or [])]
+    except _TooLong:
+        return _too_long(path, header_line)
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name and name in seen:
+            return RowError(str(path), header_line, name, f"the header names {name!r} twice (columns {seen[name]} and "
+                                                          f"{number}); keep one, so each row says one thing")
+        seen.setdefault(name, number)
     missing = [name for name in required if name not in header]
     if missing:
         return RowError(str(path), header_line, missing[0],
                         f"the header has no column {missing[0]!r}; it needs {', '.join(required)}")
     result = Table(source, header, header_line)
     for line, start, end, raw in records:
-        cells = _fields(raw)
+        try:
+            cells = _fields(raw)
+        except _TooLong:
+            result.errors.append(_too_long(path, line))
+            continue
         if cells is None:
             result.errors.append(RowError(str(path), line, None, "not a well-formed CSV record (check the double quotes)"))
             continue

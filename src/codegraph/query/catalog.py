@@ -13,11 +13,16 @@ A parameter description may start with its type, ``xsd:date``, ``xsd:integer`` o
 literal of that datatype and checked first, so ``2025-13-01`` is an error, not an empty result.
 ``#+ example: code=20610, payer=Aetna`` gives values that return rows on the coverage fixtures;
 the README and the tests use them.
+
+A query runs where its caller's data is, so it must not reach out: a ``SERVICE`` clause makes the
+engine (rdflib, the embedded Oxigraph store, or a server) send an HTTP request to the address it
+names, and a ``FROM <url>`` makes rdflib fetch that URL. The catalog refuses both, unless the
+header names the endpoint (``#+ service: <https://sparql.example.org/query>``); ``SERVICE ?var``
+is always refused. Parameter names must be plain SPARQL variable names.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,27 @@ from ..resources import queries_dir
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")
 PARAM_TYPES = ("xsd:string", "xsd:date", "xsd:integer", "xsd:boolean")
 _TYPED_DOC = re.compile(r"^(?P<type>xsd:\w+)(?:\s+(?P<doc>.*))?$")
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# SPARQL's lexical pieces that can hide a keyword: long and short strings, IRIs, comments.
+_LEXEME = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')'''
+    r'''|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)|(?P<comment>\#[^\n]*)''',
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:.-])SERVICE\s+(?:SILENT\s+)?(?P<target><[^>]*>|[?$]\w*)", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:.-])FROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
+
+
+def code_only(text: str) -> str:
+    """``text`` with its comments and string literals blanked out (same length, same offsets), so a
+    keyword found in it is a keyword of the query, not words in a comment or a string."""
+
+    def blank(match: re.Match[str]) -> str:
+        if match["iri"]:
+            return match[0]
+        return "".join(char if char == "\n" else " " for char in match[0])
+
+    return _LEXEME.sub(blank, text)
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -49,6 +75,7 @@ class QuerySpec:
     tags: tuple[str, ...] = ()
     param_types: dict[str, str] = field(default_factory=dict)  # name -> "xsd:date", ... (absent: plain string)
     examples: dict[str, str] = field(default_factory=dict)  # name -> a value that returns rows on the fixtures
+    services: tuple[str, ...] = ()  # endpoints its SERVICE clauses may call (the header's '#+ service:')
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -88,6 +115,11 @@ def parse_query_file(path: Path) -> QuerySpec:
     stray = sorted((set(param_types) | set(examples)) - set(params))
     if stray:
         raise CatalogError(f"{path}: the header describes parameter(s) {stray} that '#+ params:' does not list")
+    odd = [name for name in params if not VARIABLE_NAME.fullmatch(name)]
+    if odd:
+        raise CatalogError(f"{path}: parameter {odd[0]!r} is not a variable name (letters, digits and _)")
+    services = _list(header.get("service", ""))
+    _check_reach(path, text, services)
     return QuerySpec(
         name=path.stem,
         topic=path.parent.name,
@@ -101,7 +133,25 @@ def parse_query_file(path: Path) -> QuerySpec:
         tags=_list(header.get("tags", "")),
         param_types=param_types,
         examples=examples,
+        services=services,
     )
+
+
+def _check_reach(path: Path, text: str, services: tuple[str, ...]) -> None:
+    """Refuse a query that would send requests elsewhere: a SERVICE the header does not name, or a
+    dataset clause (FROM <url>, which rdflib fetches; codegraph's queries read the store's graphs)."""
+    code = code_only(text)
+    for match in _SERVICE.finditer(code):
+        target = match["target"]
+        if not target.startswith("<"):
+            raise CatalogError(f"{path}: 'SERVICE {target}' may call any address; name the endpoint, and declare it "
+                               "in the header ('#+ service: <https://...>')")
+        if target not in services:
+            raise CatalogError(f"{path}: the query calls SERVICE {target}, which its header does not declare; "
+                               f"add '#+ service: {target}' if it is meant to, or remove it")
+    if _FROM.search(code):
+        raise CatalogError(f"{path}: the query names its dataset (FROM <...>); codegraph's queries read the store's "
+                           "graphs, and rdflib would fetch a FROM address from the network: remove the FROM clause")
 
 
 def _examples(path: Path, value: str) -> dict[str, str]:
@@ -146,6 +196,8 @@ def get_query(name: str) -> QuerySpec:
     """The catalog query ``name``; an unknown name is a ``QueryError`` listing the known ones."""
     catalog = load_catalog()
     if name not in catalog:
-        close = tuple(difflib.get_close_matches(name, catalog, n=3, cutoff=0.5))
+        from ..search.match import suggest
+
+        close = tuple(suggest(name, catalog))
         raise UnknownQueryError(f"no query named {name!r} (the query list shows them: {', '.join(sorted(catalog))})", close)
     return catalog[name]

@@ -2,59 +2,55 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Mapping
+from datetime import date
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from ..store import GraphStore, QueryRows
-from .binding import bind_parameters
+from ..tabular import Table, Value
+from .binding import parameter_terms
 from .catalog import get_query
+
+# Literals of these types keep their Python type (decimals stay text: no float rounding).
+_TYPED = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.double, XSD.float, XSD.nonNegativeInteger, XSD.positiveInteger,
+          XSD.boolean, XSD.date}
 
 
 def run_query(store: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:
-    """Run the catalog query ``name`` on ``store`` with ``params`` bound."""
+    """Run the catalog query ``name`` on ``store`` with ``params`` bound (as values: the store
+    binds them, ``query/binding.py``)."""
     spec = get_query(name)
-    return store.select(bind_parameters(spec, params or {}))
+    return store.select(spec.text, parameter_terms(spec, params or {}))
 
 
-def _plain(term: Node | None) -> str:
+def _value(term: Node | None) -> Value:
+    """A term as a plain value: integers, doubles, truth values and dates keep their type, the rest is text."""
     if term is None:
-        return ""
-    if isinstance(term, (Literal, URIRef)):
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython() if term.datatype in _TYPED else None
+        if isinstance(value, (bool, int, float, date)):
+            return value
+        return str(term)
+    if isinstance(term, URIRef):
         return str(term)
     return term.n3()
 
 
-def _json_value(term: Node | None) -> object:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return value if isinstance(value, (int, float, bool)) else str(term)
-    return str(term)
+def rows_table(rows: QueryRows) -> Table:
+    """Query rows as a ``Table`` of plain values (numbers and dates typed, the rest text)."""
+    return Table(list(rows.variables), [[_value(v) for v in row] for row in rows.rows])
 
 
-def format_rows(rows: QueryRows, fmt: str) -> str:
-    """Query rows as text: a table, CSV or JSON."""
-    if fmt == "json":
-        return json.dumps([{k: _json_value(v) for k, v in row.items()} for row in rows.as_dicts()], indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(rows.variables)
-        writer.writerows([_plain(v) for v in row] for row in rows.rows)
-        return buffer.getvalue()
-    table = [rows.variables] + [[_plain(v) for v in row] for row in rows.rows]
-    widths = [min(60, max(len(r[i]) for r in table)) for i in range(len(rows.variables))]
+def format_rows(rows: QueryRows, fmt: str, *, width: int | None = None, raw: bool = False, bom: bool = False) -> str:
+    """Query rows as text: ``table`` (fitted to ``width`` columns, default the terminal's), ``csv``
+    (cells a spreadsheet would run neutralised unless ``raw``; ``bom`` for spreadsheets) or ``json``."""
+    return rows_table(rows).render(fmt, width=width, raw=raw, bom=bom)
 
-    def cell(text: str, width: int) -> str:
-        return (text if len(text) <= width else text[: width - 1] + "\u2026").ljust(width)
 
-    lines = ["  ".join(cell(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"({len(rows.rows)} row{'s' if len(rows.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+def rows_xlsx(rows: QueryRows, *, title: str = "results", raw: bool = False) -> bytes:
+    """Query rows as an xlsx workbook (header row, frozen panes, column widths)."""
+    return rows_table(rows).to_xlsx(title=title, raw=raw)

@@ -1,14 +1,24 @@
-"""RDF terms in their three forms (rdflib, pyoxigraph, N-Triples text) and the one writer of
-N-Triples/N-Quads lines, so every path that writes a line writes the same bytes.
+"""RDF terms in their forms (rdflib, pyoxigraph, N-Triples text, SPARQL query text) and the one
+writer of N-Triples/N-Quads lines, so every path that writes a line writes the same bytes.
+
+``sparql_term`` is the one way a value becomes query text: the term is checked whole (an IRI must
+be an absolute IRI Oxigraph accepts; text must be Unicode characters, not the lone surrogates a
+non-UTF-8 command line gives), then written with the escapes below, and the result is matched
+against the SPARQL grammar's own token before it is returned, so it is one IRI or one literal
+token whatever the value holds.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
+
+from ..errors import QueryError
 
 _XSD_STRING = str(XSD.string)
 # Escapes exactly as pyoxigraph writes N-Triples, so a line written here and the same triple
@@ -29,6 +39,97 @@ def nt_term(term: Node) -> str:
             return f"{text}^^<{term.datatype}>"
         return text
     return term.n3()
+
+
+# SPARQL query text. SPARQL 1.1 (section 19.2) lets an engine expand \uXXXX escapes across the
+# whole query text before parsing it; rdflib does so with one regex that ignores a preceding
+# backslash and reads four *or eight* digits. So a code point is written \UXXXXXXXX (eight
+# digits: "\u0001" followed by a value's "0022" would be read as one code point), and a "u" or
+# "U" right after a value's backslash is written as an escape too (\\\U00000075), so that a
+# value holding the six characters \u0022 stays those six characters however the engine reads
+# escapes (expanding first, expanding with backslash parity, or lexing escapes in strings only).
+_SPARQL_ESCAPES = str.maketrans(
+    {**{chr(code): f"\\U{code:08X}" for code in [*range(0x20), 0x7F]},
+     "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"'}
+)
+_ESCAPED_LETTER = {"u": "\\U00000075", "U": "\\U00000055"}
+# The grammar's tokens (SPARQL 1.1 section 19.8): IRIREF, and STRING_LITERAL_QUOTE with LANGTAG
+# or ^^IRIREF, as the escapes above write them.
+_IRIREF = r'<[^<>"{}|^`\\\x00-\x20]*>'
+_STRING = r'"(?:[^"\\\n\r]|\\[tbnrf"\\]|\\U[0-9A-F]{8})*"'
+_SPARQL_TOKEN = re.compile(rf"{_IRIREF}|{_STRING}(?:@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*|\^\^{_IRIREF})?")
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
+_NOT_IN_IRI = frozenset("<>\"{}|^`\\")
+_NOT_IN_IRI_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})  # controls, formatting, surrogates, spaces
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a literal's lexical form (None: it can). Any string of characters
+    can; a lone surrogate (what Python makes of bytes that are not UTF-8) cannot be sent anywhere."""
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            return (f"holds {char!r}, which is not a character (bytes that are not UTF-8 in the "
+                    "command line or file?); give the value as UTF-8 text")
+    return None
+
+
+def iri_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute IRI codegraph writes into a query (None: it is one): a
+    scheme, no ``<>"{}|^`\\``, no spaces, controls or formatting characters, and one Oxigraph's IRI
+    parser accepts (RFC 3987)."""
+    problem = text_problem(text)
+    if problem:
+        return problem
+    for char in text:
+        if char in _NOT_IN_IRI or unicodedata.category(char) in _NOT_IN_IRI_CATEGORIES:
+            return f"holds {char!r}, which an IRI cannot hold"
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        return f"is not an absolute IRI ({error})"
+    return None
+
+
+def _sparql_string(text: str) -> str:
+    pieces = text.split("\\")
+    out = [pieces[0].translate(_SPARQL_ESCAPES)]
+    for piece in pieces[1:]:
+        out.append("\\\\")
+        if piece[:1] in _ESCAPED_LETTER:
+            out.append(_ESCAPED_LETTER[piece[0]])
+            piece = piece[1:]
+        out.append(piece.translate(_SPARQL_ESCAPES))
+    return "".join(out)
+
+
+def sparql_term(term: Node) -> str:
+    """``term`` as one SPARQL token (an IRI or a literal), for a ``VALUES`` block. Raises
+    ``QueryError`` for a term no query can hold: a blank node, an IRI that is not absolute or
+    holds spaces, controls or ``<>"{}|^`\\``, text with lone surrogates, a malformed language tag."""
+    if isinstance(term, URIRef):
+        problem = iri_problem(str(term))
+        if problem:
+            raise QueryError(f"the IRI {str(term)!r} {problem}")
+        token = f"<{term}>"
+    elif isinstance(term, Literal):
+        problem = text_problem(str(term))
+        if problem:
+            raise QueryError(f"the text {str(term)!r} {problem}")
+        token = f'"{_sparql_string(str(term))}"'
+        if term.language:
+            if not _LANGUAGE.fullmatch(term.language):
+                raise QueryError(f"{term.language!r} is not a language tag")
+            token += f"@{term.language}"
+        elif term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            problem = iri_problem(str(term.datatype))
+            if problem:
+                raise QueryError(f"the datatype IRI {str(term.datatype)!r} {problem}")
+            token += f"^^<{term.datatype}>"
+    else:
+        raise QueryError(f"{term!r} cannot be bound: give an IRI or a literal (a blank node names nothing outside its graph)")
+    if not _SPARQL_TOKEN.fullmatch(token):  # the proof that the value stays one token
+        raise QueryError(f"{term!r} cannot be written as one SPARQL term")
+    return token
 
 
 def ntriple_line(s: Node, p: Node, o: Node) -> str:

@@ -1,41 +1,46 @@
-"""Talking to a SPARQL 1.1 server: where it answers, with which credentials, how patiently.
+"""Talking to a SPARQL 1.1 server: where it answers, with which credentials, how patiently, how much.
 
-Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol); graph uploads through the
-SPARQL 1.1 Graph Store HTTP Protocol. Every request carries the auth the environment gives
-(``CODEGRAPH_ENDPOINT_TOKEN`` for a bearer token, or ``CODEGRAPH_ENDPOINT_USER`` and
-``CODEGRAPH_ENDPOINT_PASSWORD`` for HTTP basic: never on the command line, where ``ps`` and shell
-history would show them), a timeout, and retries with back-off on transient failures
-(connection refused or reset, HTTP 502/503/504). Anything else is an ``EndpointError`` that
-names the URL and the HTTP status. ``remote.py`` builds the store on top of this client.
+One small HTTP client (``http.client``) carries the SPARQL 1.1 Protocol (queries and updates as
+form posts) and the Graph Store HTTP Protocol (graph uploads). It replaced SPARQLWrapper and
+urllib, which could not be kept from three faults found by trying hostile servers:
+
+- **One deadline.** urllib's timeout bounds each socket read, so a server trickling one byte a
+  second held the client 244 s with ``--endpoint-timeout 3`` (and four tries). Here the timeout
+  bounds the whole request: connecting, sending, every read, every retry and the waits between.
+- **A bounded answer.** An answer is read in pieces up to ``max_answer_bytes`` (512 MB by
+  default; a 1.4 GB answer ended in a MemoryError); past it the request fails saying so.
+- **Credentials stay with their origin.** urllib's redirect handler copies every header,
+  ``Authorization`` included, to wherever a server redirects. Here a redirect to another scheme,
+  host or port is followed without them.
+
+Credentials come from the environment only (``CODEGRAPH_ENDPOINT_TOKEN`` for a bearer token, or
+``CODEGRAPH_ENDPOINT_USER`` and ``CODEGRAPH_ENDPOINT_PASSWORD`` for HTTP basic), never from the
+command line, where ``ps`` and shell history would show them: an endpoint URL holding a user or
+password is refused. Every URL a message shows is redacted (``redact_url``). Transient failures
+(connection refused or reset, HTTP 502/503/504) are retried with back-off within the deadline;
+anything else is an ``EndpointError`` naming the URL and the HTTP status. An answer that is not
+what the protocol promises (not UTF-8, not SPARQL JSON, odd shapes, IRIs no RDF tool can write)
+is an ``EndpointError`` too, never a traceback. ``remote.py`` builds the store on this client.
 """
 
 from __future__ import annotations
 
-import ast
 import base64
 import http.client
 import json
 import os
+import re
+import socket
+import threading
 import time
-import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import TypeVar
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-    Unauthorized,
-    URITooLong,
-)
 
 from ..errors import EndpointError
 from .base import QueryRows
@@ -44,11 +49,56 @@ ENV_USER = "CODEGRAPH_ENDPOINT_USER"
 ENV_PASSWORD = "CODEGRAPH_ENDPOINT_PASSWORD"
 ENV_TOKEN = "CODEGRAPH_ENDPOINT_TOKEN"
 
+DEFAULT_MAX_ANSWER_BYTES = 512 * 1024 * 1024
+"""The largest answer read (512 MB): SPARQL JSON takes about ten times its size in memory once
+parsed, and a whole-store read of 1,000 pages is about 100 MB. ``--endpoint-max-answer`` raises it."""
+MAX_REDIRECTS = 5
 TRANSIENT_STATUS = frozenset({502, 503, 504})
+_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+_ERROR_EXCERPT_BYTES = 64 * 1024  # of an error answer: enough for the server's message
+_CHUNK_BYTES = 1024 * 1024
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_SPARQLWRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
+_SPARQL_RESULTS = "application/sparql-results+json"
+_FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 T = TypeVar("T")
+
+# -- URLs in messages --------------------------------------------------------------------------
+
+_SECRET_NAME = re.compile(r"token|key|secret|pass|auth|sig|session|credential", re.IGNORECASE)
+_QUERY_PAIR = re.compile(r"(?P<name>[^&=;]*)=(?P<value>[^&;]*)")
+
+
+def redact_url(url: str) -> str:
+    """``url`` as a message may show it: no user or password, and no value of a query parameter
+    whose name says it is a secret (``?access-token=...``, ``?api_key=...``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unreadable URL (e.g. a bad IPv6 host): keep only what surely holds no secret
+        return re.sub(r"//[^/?#]*@", "//***@", url.split("?", 1)[0])
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rpartition("@")[2]
+
+    def hide(match: re.Match[str]) -> str:
+        return f"{match['name']}=***" if _SECRET_NAME.search(match["name"]) else match[0]
+
+    return urlunsplit((parts.scheme, netloc, parts.path, _QUERY_PAIR.sub(hide, parts.query), parts.fragment))
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[\x21-\x7e]+")  # RFC 6750 tokens are visible ASCII
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or 0xD800 <= ord(char) < 0xE000 for char in text)
 
 
 def auth_headers(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -58,18 +108,36 @@ def auth_headers(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     if token and (user or password):
         raise EndpointError(f"both {ENV_TOKEN} and {ENV_USER}/{ENV_PASSWORD} are set; set only one kind of endpoint credentials")
     if token:
+        if not _TOKEN.fullmatch(token):
+            raise EndpointError(f"{ENV_TOKEN} holds a space, a line break or another character a token cannot hold; "
+                                "set it to the token alone (visible ASCII)")
         return {"Authorization": f"Bearer {token}"}
     if user or password:
         if not (user and password):
             raise EndpointError(f"{ENV_USER} and {ENV_PASSWORD} go together: set both for HTTP basic auth (or {ENV_TOKEN} for a bearer token)")
+        if ":" in user or _has_control(user) or _has_control(password):
+            raise EndpointError(f"{ENV_USER} or {ENV_PASSWORD} holds a line break or another control character "
+                                f"(or the user a ':'); set them to the user name and password alone")
         return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")}
     return {}
 
 
+# -- where the server answers ------------------------------------------------------------------
+
+
 def _check_url(url: str, what: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(f"{what} {url!r} is not an http(s) URL; give e.g. http://127.0.0.1:7878/query")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it (a port that is not a number raises)
+    except ValueError as error:
+        raise EndpointError(f"{what} {redact_url(url)!r} is not a URL ({error}); give e.g. http://127.0.0.1:7878/query") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointError(f"{what} {redact_url(url)!r} is not an http(s) URL; give e.g. http://127.0.0.1:7878/query")
+    if "@" in parts.netloc:
+        raise EndpointError(f"{what} {redact_url(url)!r} holds a user name or password; give credentials in "
+                            f"{ENV_TOKEN}, or {ENV_USER} and {ENV_PASSWORD}, never in the URL")
+    if _has_control(url) or " " in url:
+        raise EndpointError(f"{what} {redact_url(url)!r} holds a space or a control character")
     return url
 
 
@@ -80,18 +148,20 @@ def _sibling(url: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where a server answers queries, updates and Graph Store requests, and how patiently."""
+    """Where a server answers queries, updates and Graph Store requests, how patiently, and how much."""
 
     query_url: str
     update_url: str
     gsp_url: str | None = None
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds for one whole request: connecting, reading, retries
     retries: int = 3
     backoff: float = 0.5  # seconds before the first retry; doubles each time
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
     @classmethod
     def from_urls(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
-                  timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> Endpoint:
+                  timeout: float = 60.0, retries: int = 3, backoff: float = 0.5,
+                  max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> Endpoint:
         """The endpoint at ``query_url``. An Oxigraph server's query URL (``http://host:port/query``)
         implies its ``/update`` and ``/store``; for other servers a missing update URL means the
         query URL takes updates too (Virtuoso, QLever), and a Graph Store URL must be given to push
@@ -105,51 +175,85 @@ class Endpoint:
         _check_url(update_url, "update endpoint")
         if gsp_url is not None:
             _check_url(gsp_url, "Graph Store endpoint")
-        if timeout <= 0 or retries < 0:
-            raise EndpointError(f"timeout must be > 0 and retries >= 0 (got {timeout}, {retries})")
-        return cls(query_url, update_url, gsp_url, timeout, retries, backoff)
+        if timeout <= 0 or retries < 0 or max_answer_bytes < 1:
+            raise EndpointError(f"timeout must be > 0, retries >= 0 and the answer bound >= 1 byte "
+                                f"(got {timeout}, {retries}, {max_answer_bytes})")
+        return cls(query_url, update_url, gsp_url, timeout, retries, backoff, max_answer_bytes)
 
 
-def _from_json(binding: dict[str, str] | None) -> Node | None:
-    """One SPARQL JSON results term as the rdflib term the local stores give for it."""
+# -- answers -----------------------------------------------------------------------------------
+
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20\ud800-\udfff]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
+
+
+def _from_json(url: str, binding: object) -> Node | None:
+    """One SPARQL JSON results term as the rdflib term the local stores give for it; a term no RDF
+    tool could write back (an IRI with spaces or ``<>``, text with lone surrogates) is an error."""
     if binding is None:
         return None
-    kind, value = binding.get("type"), binding.get("value", "")
+    if not isinstance(binding, dict) or not isinstance(binding.get("type"), str) or not isinstance(binding.get("value", ""), str):
+        raise EndpointError(f"{url}: the answer binds a variable to {_excerpt(repr(binding), 80)}, not a term "
+                            "({'type': ..., 'value': ...}); is this a SPARQL query endpoint?")
+    kind, value = binding["type"], binding.get("value", "")
     if kind == "uri":
+        if not value or _BAD_IRI.search(value):
+            raise EndpointError(f"{url}: the answer holds the IRI {_excerpt(repr(value), 120)}, which is not one "
+                                "(spaces, controls or <>\"{}|^`\\ in it); codegraph cannot use it")
         return URIRef(value)
+    if _SURROGATE.search(value):
+        raise EndpointError(f"{url}: the answer holds text with a lone surrogate ({_excerpt(repr(value), 80)}), which is not Unicode text")
     if kind == "bnode":
         return BNode(value)
     if kind in ("literal", "typed-literal"):  # "typed-literal": SPARQL 1.0-era servers (Virtuoso)
-        if binding.get("xml:lang"):
-            return Literal(value, lang=binding["xml:lang"])
-        datatype = binding.get("datatype")
+        language, datatype = binding.get("xml:lang"), binding.get("datatype")
+        if language:
+            if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
+                raise EndpointError(f"{url}: the answer holds the language tag {_excerpt(repr(language), 40)}, which is not one")
+            return Literal(value, lang=language)
         if datatype is None or datatype == _XSD_STRING:  # a simple literal: rdflib writes it without datatype
             return Literal(value)
+        if not isinstance(datatype, str) or not datatype or _BAD_IRI.search(datatype):
+            raise EndpointError(f"{url}: the answer holds the datatype {_excerpt(repr(datatype), 80)}, which is not an IRI")
         return Literal(value, datatype=URIRef(datatype))
-    raise EndpointError(f"the endpoint returned a term of type {kind!r}, which codegraph does not read (RDF-star?)")
+    raise EndpointError(f"{url}: the endpoint returned a term of type {_excerpt(repr(kind), 40)}, which codegraph does not read (RDF-star?)")
 
 
-def _response_text(body: bytes | str | None) -> str:
-    if body is None:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    text = " ".join(text.split())
-    return text[:300] + ("..." if len(text) > 300 else "")
-
-
-def _sparqlwrapper_body(error: SPARQLWrapperException) -> str:
-    """SPARQLWrapper folds the server's answer into its message as a bytes repr; get it back."""
-    message = str(error)
-    _head, sep, raw = message.partition("Response:\n")
-    if not sep:
-        return ""
+def _select_rows(url: str, body: bytes) -> QueryRows:
+    """SPARQL 1.1 Query Results JSON as rows, every part of its shape checked."""
+    not_results = "is this a SPARQL query endpoint?"
     try:
-        return _response_text(ast.literal_eval(raw.strip()))
-    except (ValueError, SyntaxError):
-        return _response_text(raw)
+        result = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise EndpointError(f"{url}: the answer is not UTF-8 ({error.reason} at byte {error.start}); {not_results}") from None
+    except (ValueError, RecursionError) as error:  # json.JSONDecodeError is a ValueError; deep nesting recurses
+        raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({_excerpt(str(error), 120)}); {not_results}") from None
+    if not isinstance(result, dict) or not isinstance(result.get("head"), dict) or not isinstance(result.get("results"), dict):
+        raise EndpointError(f"{url}: the answer is not a SELECT result (no 'head'/'results' objects); {not_results}")
+    variables = result["head"].get("vars", [])
+    if not isinstance(variables, list) or not all(isinstance(name, str) for name in variables):
+        raise EndpointError(f"{url}: the answer's head.vars is {type(variables).__name__}, not a list of names; {not_results}")
+    bindings = result["results"].get("bindings", [])
+    if not isinstance(bindings, list) or not all(isinstance(row, dict) for row in bindings):
+        raise EndpointError(f"{url}: the answer's results.bindings is not a list of objects; {not_results}")
+    return QueryRows(list(variables), [tuple(_from_json(url, row.get(name)) for name in variables) for row in bindings])
 
 
-def _status_hint(status: int) -> str:
+def _excerpt(text: str, limit: int = 300) -> str:
+    """Server text fit for a terminal: whitespace folded, control characters shown escaped."""
+    text = " ".join(text.split())
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+READ_ONLY_HINT = ("; the server is read only and takes no updates: push to a writable endpoint "
+                  "('codegraph serve --writable', 'oxigraph serve')")
+
+
+def _status_hint(status: int, body: str = "") -> str:
+    if status in (403, 405) and re.search(r"read[- ]only", body, re.IGNORECASE):  # Oxigraph's serve-read-only
+        return READ_ONLY_HINT
     if status in (401, 403):
         return f"; check the credentials in {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, and that they may do this"
     if status == 404:
@@ -159,49 +263,147 @@ def _status_hint(status: int) -> str:
     return ""
 
 
+# -- one HTTP exchange -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _Failure:
-    """What went wrong with one request: the error to raise, and whether a retry may help."""
-
-    error: EndpointError
-    transient: bool = False
-    status: int | None = None
-    refused: bool = False  # the request surely never reached the server
+class _Answer:
+    status: int
+    reason: str
+    location: str | None
+    body: bytes
 
 
-def _failure(url: str, error: BaseException, timeout: float) -> _Failure:
-    """Translate what urllib or SPARQLWrapper raised into an ``EndpointError`` naming the URL."""
-    if isinstance(error, urllib.error.HTTPError):
-        status, body = error.code, _response_text(error.read() if error.fp else None)
-        message = f"{url}: HTTP {status} {error.reason}" + (f": {body}" if body else "") + _status_hint(status)
-        return _Failure(EndpointError(message), status in TRANSIENT_STATUS, status)
-    if isinstance(error, SPARQLWrapperException):
-        status = next((code for kind, code in _SPARQLWRAPPER_STATUS.items() if isinstance(error, kind)), 0)
-        body = _sparqlwrapper_body(error)
-        message = f"{url}: HTTP {status or '?'} {http.client.responses.get(status, 'error')}" + (f": {body}" if body else "")
-        return _Failure(EndpointError(message + _status_hint(status)), False, status)
-    reason = error.reason if isinstance(error, urllib.error.URLError) else error
-    if isinstance(reason, TimeoutError):  # not retried: a query that ran out of time would again
-        return _Failure(EndpointError(f"{url}: no answer within {timeout:g} s; raise the endpoint timeout or ask the server less"))
-    if isinstance(reason, ConnectionRefusedError):
-        return _Failure(EndpointError(f"{url}: cannot reach the endpoint: connection refused; is the server running there?"), True, None, True)
-    if isinstance(reason, (ConnectionError, http.client.HTTPException)):
-        what = str(reason) or type(reason).__name__
-        return _Failure(EndpointError(f"{url}: the connection to the endpoint was lost ({what})"), True, None)
-    return _Failure(EndpointError(f"{url}: cannot reach the endpoint: {reason}"))
+class _Failed(Exception):
+    """What went wrong with one try: the error to raise, and whether another try may help."""
+
+    def __init__(self, error: EndpointError, transient: bool = False, status: int | None = None, refused: bool = False):
+        super().__init__(str(error))
+        self.error = error
+        self.transient = transient
+        self.status = status
+        self.refused = refused  # the request surely never reached the server
 
 
-def _set_query(wrapper: SPARQLWrapper, text: str, form: str) -> None:
-    """Give SPARQLWrapper the query and its form: its own guess reads words in comments (a header
-    that says "description" made a SELECT a DESCRIBE)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        wrapper.setQuery(text)
-    wrapper.queryType = form
+class _Deadline:
+    """The end of one request's time, shared by its tries; ``expired`` once a watchdog fired."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+def _watchdog(connection: http.client.HTTPConnection, deadline: _Deadline) -> threading.Timer:
+    """A timer that cuts the connection when the deadline passes: a blocked read then returns, so
+    no server can hold a request longer than the deadline, however slowly it sends."""
+
+    def cut() -> None:
+        deadline.expired = True
+        sock = connection.sock
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe beside a TLS read in progress
+            except OSError:
+                pass  # already closed
+
+    timer = threading.Timer(max(0.0, deadline.left()), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    """A connection for ``url`` (through the proxy the environment names, as urllib would) and the
+    request target to send on it."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(host):
+        via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if parts.scheme == "https":
+            tunnel = http.client.HTTPSConnection(via.hostname or "", via.port or 80, timeout=timeout)
+            tunnel.set_tunnel(host, port or 443)
+            return tunnel, target
+        return http.client.HTTPConnection(via.hostname or "", via.port or 80, timeout=timeout), url
+    if parts.scheme == "https":
+        return http.client.HTTPSConnection(host, port, timeout=timeout), target
+    return http.client.HTTPConnection(host, port, timeout=timeout), target
+
+
+def _read(response: http.client.HTTPResponse, limit: int, url: str) -> bytes:
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _Failed(EndpointError(_too_large(url, limit, f"the server announces {int(declared) / 2**20:.1f} MB")))
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = response.read(min(_CHUNK_BYTES, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _Failed(EndpointError(_too_large(url, limit, "it goes on past that")))
+        chunks.append(chunk)
+
+
+def _too_large(url: str, limit: int, how: str) -> str:
+    return (f"{url}: the answer is larger than {limit / 2**20:g} MB ({how}); ask for less (a narrower query, "
+            "one graph at a time) or raise the endpoint answer limit")
+
+
+def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: _Deadline,
+              limit: int) -> _Answer:
+    """One request and its answer, within ``deadline``; a failure is ``_Failed``."""
+    shown = redact_url(url)
+    if deadline.left() <= 0:
+        raise _Failed(_out_of_time(shown, deadline))
+    connection, target = _connection(url, deadline.left())
+    timer = _watchdog(connection, deadline)
+    try:
+        connection.request(method, target, body=body, headers=dict(headers))
+        response = connection.getresponse()
+        ok = 200 <= response.status < 300
+        data = _read(response, limit if ok else _ERROR_EXCERPT_BYTES, shown) if ok else response.read(_ERROR_EXCERPT_BYTES)
+        if deadline.expired:  # cut mid-answer: http.client may take the cut for the end of the headers or body
+            raise _Failed(_out_of_time(shown, deadline))
+        return _Answer(response.status, response.reason, response.getheader("Location"), data)
+    except _Failed:
+        raise
+    except ConnectionRefusedError:
+        raise _Failed(EndpointError(f"{shown}: cannot reach the endpoint: connection refused; is the server running there?"),
+                      transient=True, refused=True) from None
+    except (OSError, http.client.HTTPException) as error:
+        if deadline.expired or isinstance(error, TimeoutError):  # not retried: a request that ran out of time would again
+            raise _Failed(_out_of_time(shown, deadline)) from None
+        if isinstance(error, (ConnectionError, http.client.HTTPException)):
+            what = _excerpt(str(error) or type(error).__name__, 120)
+            raise _Failed(EndpointError(f"{shown}: the connection to the endpoint was lost ({what})"), transient=True) from None
+        raise _Failed(EndpointError(f"{shown}: cannot reach the endpoint: {_excerpt(str(error), 200)}")) from None
+    finally:
+        timer.cancel()
+        connection.close()
+
+
+def _out_of_time(shown: str, deadline: _Deadline) -> EndpointError:
+    return EndpointError(f"{shown}: no complete answer within {deadline.seconds:g} s (connecting, reading and retries "
+                         "together); raise the endpoint timeout or ask the server less")
+
+
+def _http_error(shown: str, answer: _Answer) -> _Failed:
+    text = _excerpt(answer.body.decode("utf-8", "replace")) if answer.body else ""
+    reason = _excerpt(answer.reason or http.client.responses.get(answer.status, ""), 80)
+    message = f"{shown}: HTTP {answer.status} {reason}" + (f": {text}" if text else "") + _status_hint(answer.status, text)
+    return _Failed(EndpointError(message), answer.status in TRANSIENT_STATUS, answer.status)
 
 
 class EndpointClient:
-    """Requests to one server: SELECT, Update and Graph Store calls, with auth, timeout and retries."""
+    """Requests to one server: SELECT, Update and Graph Store calls, with auth, one deadline per
+    request, retries and a bounded answer."""
 
     def __init__(self, endpoint: Endpoint, *, environ: Mapping[str, str] | None = None,
                  sleep: Callable[[float], None] = time.sleep):
@@ -212,72 +414,72 @@ class EndpointClient:
 
     # -- requests -------------------------------------------------------------------------
 
-    def _retrying(self, url: str, request: Callable[[], T], idempotent: bool = True) -> T:
-        """Run ``request``, retrying transient failures with exponential back-off. A request that
-        may have changed the store (``idempotent=False``) is retried only when it surely did not
-        arrive (connection refused, 503)."""
+    def _request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: _Deadline) -> _Answer:
+        """One try, following redirects: credentials go only to the origin of ``url``; a redirect
+        that would turn a POST into a GET (losing the query) is an error naming where it points."""
+        origin, target = _origin(url), url
+        for _hop in range(MAX_REDIRECTS + 1):
+            sent = dict(headers)
+            if _origin(target) == origin:
+                sent.update(self.headers)
+            answer = _exchange(method, target, body, sent, deadline, self.endpoint.max_answer_bytes)
+            if answer.status not in _REDIRECT_STATUS or not answer.location:
+                if not 200 <= answer.status < 300:
+                    raise _http_error(redact_url(target), answer)
+                return answer
+            following = urljoin(target, answer.location)
+            if urlsplit(following).scheme not in ("http", "https"):
+                raise _Failed(EndpointError(f"{redact_url(target)}: the server redirects to {redact_url(following)!r}, not an http(s) URL"))
+            if method != "GET" and answer.status not in (307, 308):
+                raise _Failed(EndpointError(
+                    f"{redact_url(target)}: the server redirects this {method} to {redact_url(following)} with HTTP "
+                    f"{answer.status}, which would drop the request; give that URL instead"))
+            target = following
+        raise _Failed(EndpointError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects; give the URL the server answers at"))
+
+    def _retrying(self, url: str, method: str, body: bytes | None, headers: Mapping[str, str], idempotent: bool = True) -> bytes:
+        """The answer to one request, retrying transient failures with exponential back-off, all
+        within one deadline. A request that may have changed the store (``idempotent=False``) is
+        retried only when it surely did not arrive (connection refused, 503)."""
+        deadline = _Deadline(self.endpoint.timeout)
         attempts = self.endpoint.retries + 1
         for attempt in range(attempts):
             try:
-                return request()
-            except EndpointError:
-                raise
-            except (urllib.error.URLError, SPARQLWrapperException, ConnectionError, TimeoutError, http.client.HTTPException) as raw:
-                failure = _failure(url, raw, self.endpoint.timeout)
-            surely_not_applied = failure.refused or failure.status == 503
-            if not failure.transient or not (idempotent or surely_not_applied):
-                raise failure.error
-            if attempt + 1 == attempts:
-                raise EndpointError(f"{failure.error} (after {attempts} tries)") from failure.error
-            self._sleep(self.endpoint.backoff * 2**attempt)
+                return self._request(method, url, body, headers, deadline).body
+            except _Failed as failure:
+                surely_not_applied = failure.refused or failure.status == 503
+                if not failure.transient or not (idempotent or surely_not_applied):
+                    raise failure.error from None
+                if attempt + 1 == attempts:
+                    raise EndpointError(f"{failure.error} (after {attempts} tries)") from None
+                pause = self.endpoint.backoff * 2**attempt
+                if pause >= deadline.left():
+                    raise EndpointError(f"{failure.error} (after {attempt + 1} tries: no time left for another "
+                                        f"within {deadline.seconds:g} s; raise the endpoint timeout)") from None
+                self._sleep(pause)
         raise AssertionError("unreachable")
 
-    def _wrapper(self, url: str) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(url, updateEndpoint=self.endpoint.update_url)
-        wrapper.setMethod(POST)  # long queries and dataset lists fit in a form body, not a URL
-        wrapper.setOnlyConneg(True)  # content negotiation only: no format=/output= parameters
-        wrapper.setTimeout(int(max(1, round(self.endpoint.timeout))))
-        for name, value in self.headers.items():
-            wrapper.addCustomHttpHeader(name, value)
-        return wrapper
+    @staticmethod
+    def _form(fields: list[tuple[str, str]], url: str) -> bytes:
+        try:
+            return urlencode(fields, encoding="utf-8").encode("ascii")
+        except UnicodeEncodeError as error:
+            raise EndpointError(f"{redact_url(url)}: the request holds {error.object[error.start:error.end]!r}, "
+                                "which is not Unicode text; nothing was sent") from None
 
     def select_raw(self, sparql: str, dataset: list[URIRef] | None = None) -> QueryRows:
         """Run a SELECT on the server's own dataset, or with ``dataset`` as its default and named graphs."""
         url = self.endpoint.query_url
-        wrapper = self._wrapper(url)
-        _set_query(wrapper, sparql, SELECT)
-        wrapper.setReturnFormat(JSON)
+        fields = [("query", sparql)]
         for graph in dataset or ():
-            wrapper.addParameter("default-graph-uri", str(graph))
-            wrapper.addParameter("named-graph-uri", str(graph))
-
-        def run() -> Any:
-            response = wrapper.query().response
-            try:
-                return json.loads(response.read().decode("utf-8"))
-            finally:
-                response.close()
-
-        try:
-            result = self._retrying(url, run)
-        except json.JSONDecodeError as error:
-            raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({error}); is this a SPARQL query endpoint?") from error
-        if not isinstance(result, dict) or "head" not in result or "results" not in result:
-            raise EndpointError(f"{url}: the answer is not a SELECT result (no 'head'/'results'); is this a SPARQL query endpoint?")
-        variables = list(result["head"].get("vars", []))
-        rows = [tuple(_from_json(binding.get(v)) for v in variables) for binding in result["results"].get("bindings", [])]
-        return QueryRows(variables, rows)
+            fields += [("default-graph-uri", str(graph)), ("named-graph-uri", str(graph))]
+        headers = {"Content-Type": _FORM, "Accept": _SPARQL_RESULTS}
+        return _select_rows(redact_url(url), self._retrying(url, "POST", self._form(fields, url), headers))
 
     def update(self, sparql_update: str, idempotent: bool = True) -> None:
         """Run a SPARQL Update at the update endpoint."""
         url = self.endpoint.update_url
-        wrapper = self._wrapper(self.endpoint.query_url)
-        _set_query(wrapper, sparql_update, INSERT)  # any update form: SPARQLWrapper then posts it as update=
-
-        def run() -> None:
-            wrapper.query().response.close()
-
-        self._retrying(url, run, idempotent=idempotent)
+        self._retrying(url, "POST", self._form([("update", sparql_update)], url), {"Content-Type": _FORM}, idempotent)
         self._written()
 
     def _written(self) -> None:
@@ -288,7 +490,7 @@ class EndpointClient:
         """The Graph Store Protocol URL, or an error saying how to give it."""
         if self.endpoint.gsp_url is None:
             raise EndpointError(
-                f"{self.endpoint.query_url}: no Graph Store endpoint known for this server; give the Graph Store URL "
+                f"{redact_url(self.endpoint.query_url)}: no Graph Store endpoint known for this server; give the Graph Store URL "
                 "(Fuseki: http://host:3030/ds/data, Virtuoso: http://host:8890/sparql-graph-crud)"
             )
         return self.endpoint.gsp_url
@@ -297,19 +499,11 @@ class EndpointClient:
         gsp_url = self.require_graph_store()
         separator = "&" if "?" in gsp_url else "?"
         url = f"{gsp_url}{separator}graph={quote(str(graph), safe='')}"
-        headers = dict(self.headers)
         if body is not None:
-            headers["Content-Type"] = "text/turtle; charset=utf-8"  # N-Triples is Turtle, and every server reads Turtle
+            headers = {"Content-Type": "text/turtle; charset=utf-8"}  # N-Triples is Turtle, and every server reads Turtle
         else:
-            headers["Accept"] = "application/n-triples, text/turtle;q=0.9"
-
-        def run() -> bytes:
-            request = urllib.request.Request(url, data=body, method=method, headers=headers)
-            with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
-                data: bytes = response.read()
-                return data
-
-        answer = self._retrying(gsp_url, run, idempotent=idempotent)
+            headers = {"Accept": "application/n-triples, text/turtle;q=0.9"}
+        answer = self._retrying(url, method, body, headers, idempotent=idempotent)
         if method != "GET":
             self._written()
         return answer
@@ -326,5 +520,9 @@ class EndpointClient:
         """Graph Store GET of one graph."""
         data = self._gsp("GET", graph)
         result = Graph(identifier=graph)
-        result.parse(data=data.decode("utf-8"), format="turtle")
+        try:
+            result.parse(data=data.decode("utf-8"), format="turtle")
+        except (UnicodeDecodeError, SyntaxError, ValueError) as error:
+            raise EndpointError(f"{redact_url(self.require_graph_store())}: the graph <{graph}> came back as no Turtle "
+                                f"codegraph can read ({_excerpt(str(error), 160)})") from None
         return result

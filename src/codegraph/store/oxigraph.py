@@ -93,7 +93,7 @@ class OxigraphStore(GraphStore):
     # -- reading ------------------------------------------------------------------------------
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
-        if bindings:
+        if bindings:  # a VALUES block of checked, escaped terms (query/binding.py says why not substitutions)
             from ..query.binding import inject_values
 
             sparql = inject_values(sparql, bindings)

@@ -31,9 +31,9 @@ from rdflib.term import Identifier, Node
 
 from ..errors import EndpointError, GraphInputError
 from ..rdf.iris import NO_GRAPH, is_codegraph_graph, staging_graph_iri
-from ..rdf.terms import nt_term, ntriple_line
+from ..rdf.terms import iri_problem, nt_term, ntriple_line
 from .base import GraphStore, Quad, QueryRows, Triple
-from .endpoint import Endpoint, EndpointClient
+from .endpoint import DEFAULT_MAX_ANSWER_BYTES, READ_ONLY_HINT, Endpoint, EndpointClient, redact_url
 
 PUSH_CHUNK_TRIPLES = 50_000
 """Triples per Graph Store request: small enough for any server's request limit and memory."""
@@ -111,7 +111,7 @@ def stage(remote: EndpointClient, name: URIRef, triples: Sequence[Triple], chunk
     staged = _graph_triple_count(remote, staging) if unique else 0
     if staged != len(unique):
         raise EndpointError(
-            f"{remote.endpoint.gsp_url}: the staging graph <{staging}> holds {staged} triples after the upload, "
+            f"{redact_url(remote.endpoint.gsp_url or remote.endpoint.query_url)}: the staging graph <{staging}> holds {staged} triples after the upload, "
             f"but {len(unique)} were sent; <{name}> was not changed"
         )
     return PushedGraph(name, len(unique), len(chunks), time.perf_counter() - started)
@@ -135,6 +135,8 @@ def stage_and_swap_all(remote: EndpointClient, graphs: Mapping[URIRef, Sequence[
         names = ", ".join(f"<{name}>" for name in graphs)
         verb = "keeps its" if len(graphs) == 1 else "keep their"
         drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(staging_graph_iri(name))}" for name in graphs)
+        if READ_ONLY_HINT in str(failure):  # nothing was written, and nothing can be dropped
+            raise
         try:
             if drops:
                 remote.update(drops)
@@ -175,9 +177,10 @@ class RemoteStore(GraphStore):
     @classmethod
     def at(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
            retries: int = 3, backoff: float = 0.5, union_default_graph: bool | None = None,
-           environ: Mapping[str, str] | None = None) -> RemoteStore:
+           environ: Mapping[str, str] | None = None, max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> RemoteStore:
         """The server at ``query_url`` (see ``Endpoint.from_urls`` for the URLs it implies)."""
-        endpoint = Endpoint.from_urls(query_url, update_url, gsp_url, timeout=timeout, retries=retries, backoff=backoff)
+        endpoint = Endpoint.from_urls(query_url, update_url, gsp_url, timeout=timeout, retries=retries, backoff=backoff,
+                                      max_answer_bytes=max_answer_bytes)
         return cls(endpoint, union_default_graph=union_default_graph, environ=environ)
 
     def _forget_graphs(self) -> None:
@@ -187,7 +190,7 @@ class RemoteStore(GraphStore):
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryRows:
         """Run a SELECT query over the union of codegraph's graphs on the server."""
-        if bindings:
+        if bindings:  # a VALUES block of checked, escaped terms (query/binding.py)
             from ..query.binding import inject_values
 
             sparql = inject_values(sparql, bindings)
@@ -271,7 +274,7 @@ class RemoteStore(GraphStore):
         return self.client.require_graph_store()
 
     def __repr__(self) -> str:
-        return f"RemoteStore({self.endpoint.query_url!r})"
+        return f"RemoteStore({redact_url(self.endpoint.query_url)!r})"
 
 
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -279,6 +282,6 @@ _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 def graph_iri(text: str) -> URIRef:
     """A graph name given by a user, checked to be an absolute IRI before it goes into any request."""
-    if not _IRI.match(text):
+    if not _IRI.match(text) or iri_problem(text):  # the one IRI check query text uses (rdf/terms.py)
         raise GraphInputError(f"{text!r} is not an absolute IRI; give a graph name such as https://w3id.org/codegraph/id/graph/payers")
     return URIRef(text)

@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import zlib
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -63,7 +64,7 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
 
 
 def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple], engine: str,
-                   jobs: int | None) -> list[EngineResult] | None:
+                   jobs: int | None, progress: Callable[[int, int, str], None] | None = None) -> list[EngineResult] | None:
     """The engine's results over the whole ``store``, computed in parts; None when the store is
     too small to be worth splitting or can make no checkpoint (the caller then runs it whole)."""
     jobs = jobs or os.cpu_count() or 1
@@ -78,6 +79,9 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
             futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine) for graphs in parts]
+            if progress:
+                for done, _future in enumerate(as_completed(futures), start=1):
+                    progress(done, len(futures), f"part {done}")
             results_by_part = [future.result() for future in futures]
     finally:
         checkpoint.close()

@@ -51,10 +51,10 @@ def vocabulary_nquads(name: str) -> bytes:
         graph = scheme_graph(name)
         lines = sorted({nquad_line(s, p, o, graph.identifier) for s, p, o in graph})
     else:
-        import difflib
+        from ..search.match import suggest
 
         raise NotFoundError(f"unknown vocabulary {name!r} (the vocabulary list shows them)",
-                            tuple(difflib.get_close_matches(name, [*SCHEMES, ICD10CM], n=3, cutoff=0.5)))
+                            tuple(suggest(name, [*SCHEMES, ICD10CM])))
     return "".join(lines).encode("utf-8")
 
 
