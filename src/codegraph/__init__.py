@@ -18,10 +18,11 @@ __all__ = [  # the one list of public names
     "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
     "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MemoryStore", "NotFoundError", "OutputError",
     "OxigraphStore", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
-    "ResourceError", "RowError", "SearchEntry", "SearchHit", "SearchIndex", "SiteOutputError", "SiteSummary", "Skipped", "StoreNotFoundError",
+    "ResourceError", "RowError", "SearchEntry", "SearchHit", "SearchIndex", "SiteOutputError", "SiteSummary", "Skipped",
+    "StoreBusyError", "StoreLock", "StoreNotFoundError", "StoreReadOnlyError",
     "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build",
     "check_coverage", "code_neighbourhood", "export_graph", "export_vocabulary", "extract_document",
-    "find", "format_query_rows", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
+    "find", "format_query_rows", "hold_store", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
     "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
     "push", "query_rows_xlsx", "reference_graphs", "run_named_query", "search_index", "serialize", "suggest", "validate_graph",
     "vocabularies", "write_atomically",
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         extract_document,
         find,
         format_query_rows,
+        hold_store,
         import_dataset,
         import_mcd,
         import_payer_policy,
@@ -99,7 +101,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         QueryError,
         ResourceError,
         SiteOutputError,
+        StoreBusyError,
         StoreNotFoundError,
+        StoreReadOnlyError,
         UnknownQueryError,
     )
     from .imports import ImportBatch, RowError
@@ -107,7 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from .query import QuerySpec
     from .search import SearchEntry, SearchHit, SearchIndex
     from .site import SiteSummary
-    from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, RemoteStore
+    from .store import GraphStore, MemoryStore, OxigraphStore, QueryRows, RemoteStore, StoreLock
     from .store.push import PushReport
     from .store.remote import PushedGraph
     from .validate import Finding, ValidationReport

@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .choices import DEFAULT_ENGINE
+from .choices import DEFAULT_ENGINE, STORE_WAIT_SECONDS
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .query import QuerySpec
     from .search import SearchHit, SearchIndex
     from .site import SiteSummary
-    from .store import GraphStore, OxigraphStore, QueryRows, RemoteStore
+    from .store import GraphStore, OxigraphStore, QueryRows, RemoteStore, StoreLock
     from .store.push import PushReport
     from .store.remote import PushedGraph
     from .validate import ValidationReport
@@ -103,12 +103,30 @@ def reference_graphs() -> dict[URIRef, Graph]:
 # -- stores -------------------------------------------------------------------------------------
 
 
-def open_store(path: str | Path, *, create: bool = False) -> OxigraphStore:
+def open_store(path: str | Path, *, create: bool = False, read_only: bool = False,
+               timeout: float | None = STORE_WAIT_SECONDS) -> OxigraphStore:
     """The embedded store in the folder ``path``. Raises ``StoreNotFoundError`` when no store is
-    there, unless ``create=True`` (then an empty store is made)."""
+    there, unless ``create=True`` (then an empty store is made).
+
+    ``read_only=True`` opens it for reading beside any number of other readers (processes or
+    handles); otherwise the handle is the store's one writer. The open waits up to ``timeout``
+    seconds (None: no limit) while another codegraph process writes the store (for a writer:
+    also while others read it), then raises ``StoreBusyError``; a writer raises it at once while
+    ``codegraph serve`` serves the store. A read-only handle raises ``StoreReadOnlyError`` on a
+    write. ``close()`` the store (or use it in a ``with`` block) to let the others in."""
     from .store import open_store as open_
 
-    return open_(path, create=create)
+    return open_(path, create=create, read_only=read_only, timeout=timeout)
+
+
+def hold_store(path: str | Path, *, write: bool = False, timeout: float | None = STORE_WAIT_SECONDS) -> StoreLock:
+    """Hold the store folder ``path`` for a server this process is about to exec (it inherits
+    the locks: ``StoreLock.keep_across_exec``): for reading beside other readers, while writers
+    refuse at once, or with ``write`` as its one writer. Raises ``StoreNotFoundError`` and
+    ``StoreBusyError`` as ``open_store`` does."""
+    from .store import hold_store as hold
+
+    return hold(path, write=write, timeout=timeout)
 
 
 def open_graph_file(path: str | Path) -> GraphStore:

@@ -10,6 +10,10 @@ ENGINES = ("fast", "pyshacl", "shifty")
 """SHACL engines: ``fast`` names the default native engine (today ``shifty``); ``pyshacl`` is the reference."""
 DEFAULT_ENGINE = "fast"
 
+STORE_WAIT_SECONDS = 60.0
+"""How long opening the embedded store waits for the codegraph processes that hold it (``--wait``,
+``timeout=``): a reader for a writer to finish, a writer for readers and another writer."""
+
 SEVERITIES = ("violation", "warning", "info")
 """SHACL severities, most severe first."""
 

@@ -108,6 +108,32 @@ class StoreNotFoundError(CodegraphError, FileNotFoundError):
         return (type(self), (self.path,))
 
 
+class StoreBusyError(CodegraphError, TimeoutError):
+    """Another codegraph process holds the embedded store: one is writing it (a reader or a second
+    writer waited for it in vain), or some are reading it while a writer waited, or a
+    ``codegraph serve`` reads it until stopped. ``reason`` says which; no RocksDB error shows."""
+
+    def __init__(self, path: str | Path, reason: str, hint: str):
+        self.path = str(path)
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{self.path}: {reason}; {hint}")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), (self.path, self.reason, self.hint))
+
+
+class StoreReadOnlyError(CodegraphError, PermissionError):
+    """A write to an embedded store opened with ``read_only=True``."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        super().__init__(f"{self.path}: the store was opened read-only; open it with read_only=False to write")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), (self.path,))
+
+
 class OutputError(CodegraphError, OSError):
     """An output file could not be written (disk full, no permission); the previous file is kept."""
 

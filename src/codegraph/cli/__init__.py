@@ -74,6 +74,7 @@ _FLAG_WORDS = (
     (re.compile(r"\bthe Graph Store URL\b"), "--gsp-endpoint URL"),
     (re.compile(r"\bserve the store writable\b"), "serve the store with --writable"),
     (re.compile(r"\bthe pyshacl engine\b"), "--engine pyshacl"),
+    (re.compile(r"\(timeout=SECONDS\)"), "(--wait SECONDS)"),
     (re.compile(r"^(date|code|payer): "), r"--\1: "),
     (re.compile(r"^diagnosis: "), "--dx: "),
     (re.compile(r"^place_of_service: "), "--pos: "),

@@ -8,6 +8,7 @@ import click
 
 from ..choices import SEVERITIES
 from . import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from .options import WRITER_WAIT_HELP, store_wait, wait_option
 from .progress import quiet_option, stage
 
 
@@ -17,6 +18,7 @@ from .progress import quiet_option, stage
               help="Write the graph here; the extension picks the format (.ttl, .trig, .nt, .nq, .jsonld, .rdf).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Load the graph into the embedded Oxigraph store in this folder (one named graph per source).")
+@wait_option(WRITER_WAIT_HELP)
 @click.option("--prune", is_flag=True,
               help="Retire the sources the store holds that this build did not see (pages deleted from the folder). "
                    "Without it they stay and are listed.")
@@ -76,7 +78,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
     checked = None
     load = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store:
+        with open_store(store_dir, create=True, timeout=store_wait()) as store:
             with stage("loading", "document") as progress:
                 load = load_into_store(result, store, prune=prune, progress=progress)
             if not no_validate:

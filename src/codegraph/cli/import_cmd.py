@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import EXIT_INPUT, EXIT_OK
+from .options import WRITER_WAIT_HELP, store_wait, wait_option
 from .progress import quiet_option, stage
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ def import_group() -> None:
 
 
 def _output_options(command: F) -> F:
+    command = wait_option(WRITER_WAIT_HELP)(command)
     command = quiet_option(command)
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the import report (rows, errors by file, line and column) as JSON here.")(command)
@@ -59,7 +61,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
         write_graph(import_dataset(batch, include_reference=not no_reference), output)
     quads = None
     if store_dir is not None:
-        with open_store(store_dir, create=True) as store:
+        with open_store(store_dir, create=True, timeout=store_wait()) as store:
             with stage("loading", "source") as progress:
                 load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
             with stage("indexing", "name"):

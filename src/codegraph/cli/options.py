@@ -4,7 +4,10 @@ A graph comes from exactly one of ``--data FILE`` (rdflib in memory), ``--store 
 embedded Oxigraph store) or ``--endpoint URL`` (a SPARQL 1.1 server). The endpoint options are
 kept in the click context rather than passed as arguments, so every command that takes
 ``graph_source_options`` (or ``endpoint_options``) gains ``--endpoint`` without its signature
-changing; ``open_source`` and ``open_endpoint`` read them back.
+changing; ``open_source`` and ``open_endpoint`` read them back. ``--wait`` (how long to wait for
+the codegraph processes that hold a store) is kept the same way and read by ``store_wait``.
+
+A command that only reads opens ``--store`` read-only, so any number of them run at once.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..choices import STORE_WAIT_SECONDS
+
 if TYPE_CHECKING:  # the stores load rdflib: imported when a command runs, not for --help
     from ..store import GraphStore
     from ..store.remote import RemoteStore
 
 _ENDPOINT_KEY = "codegraph.endpoint"
+_WAIT_KEY = "codegraph.wait"
 
 
 @dataclass
@@ -75,8 +81,31 @@ def endpoint_options(command: F) -> F:
     return command
 
 
+def _remember_wait(ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    ctx.meta[_WAIT_KEY] = value
+    return value
+
+
+def wait_option(help_text: str) -> Callable[[F], F]:
+    """``--wait SECONDS``: how long opening the store waits for the processes that hold it."""
+    return click.option("--wait", type=click.FloatRange(min=0), default=STORE_WAIT_SECONDS, show_default=True,
+                        metavar="SECONDS", expose_value=False, callback=_remember_wait, help=help_text)
+
+
+READER_WAIT_HELP = "While a codegraph process writes --store DIR (build, import), wait this long for it to finish."
+WRITER_WAIT_HELP = ("While other codegraph processes read or write --store DIR, wait this long for them to finish "
+                    "('codegraph serve' reads until stopped: then this stops at once).")
+
+
+def store_wait() -> float:
+    """The ``--wait`` of the running command (the default outside one)."""
+    ctx = click.get_current_context(silent=True)
+    return float(ctx.meta.get(_WAIT_KEY, STORE_WAIT_SECONDS)) if ctx is not None else STORE_WAIT_SECONDS
+
+
 def file_source_options(command: F) -> F:
     """``--data FILE`` or ``--store DIR``: a local graph."""
+    command = wait_option(READER_WAIT_HELP)(command)
     command = click.option(
         "--store",
         "store_dir",
@@ -119,13 +148,14 @@ def open_endpoint(required: bool = True) -> RemoteStore | None:
 
 
 def open_file_source(data_file: Path | None, store_dir: Path | None) -> GraphStore:
-    """``--data FILE`` or ``--store DIR``, exactly one; a store must exist already."""
+    """``--data FILE`` or ``--store DIR``, exactly one; a store must exist already, and is opened
+    read-only (beside other readers), waiting ``--wait`` seconds for a writer."""
     from ..api import open_graph_file, open_store
 
     if (data_file is None) == (store_dir is None):
         raise click.UsageError("give the graph with exactly one of --data FILE or --store DIR")
     if store_dir is not None:
-        return open_store(store_dir)
+        return open_store(store_dir, read_only=True, timeout=store_wait())
     assert data_file is not None
     return open_graph_file(data_file)
 

@@ -2,6 +2,8 @@
 
 No server code of our own: this runs the Oxigraph server that the PyPI package ``oxigraph``
 installs (a binary named ``oxigraph`` next to the Python interpreter), on the store's folder.
+The server inherits codegraph's store locks: served read-only, the store admits other readers
+and no writer; served ``--writable``, it is the store's one writer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import sysconfig
 from pathlib import Path
 
 import click
+
+from .options import READER_WAIT_HELP, store_wait, wait_option
 
 
 def oxigraph_server() -> str:
@@ -68,13 +72,18 @@ def check_port_free(bind: str, port: int) -> None:
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default answers this machine only.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read only).")
+@wait_option(READER_WAIT_HELP)
 def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
     """Serve --store DIR as a SPARQL 1.1 endpoint with a query UI (the Oxigraph server), read
     only unless --writable. Stops with Ctrl-C."""
     if not store_dir.is_dir():
         raise click.UsageError(f"{store_dir}: no store there; make one with 'codegraph build PATH --store {store_dir}'")
+    from ..api import hold_store
+
     command = server_command(store_dir, bind, port, writable)
     check_port_free(bind, port)
+    lock = hold_store(store_dir, write=writable, timeout=store_wait())
+    lock.keep_across_exec()  # the server holds the store's locks until it exits
     host = f"[{bind}]" if ":" in bind else bind
     base = f"http://{host}:{port}"
     if writable and bind not in ("127.0.0.1", "localhost", "::1"):

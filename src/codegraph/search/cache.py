@@ -28,7 +28,8 @@ NAME_TABLES = ("payer-aliases.csv", "clinical-lexicon.csv", "anatomy.csv")
 def _stamp(store: OxigraphStore, folder: Path) -> str:
     from ..api import __version__
 
-    store.store.flush()  # writes still in memory reach the data files, so they change the stamp
+    if not store.read_only:  # a read-only handle has written nothing (and pyoxigraph refuses its flush)
+        store.store.flush()  # writes still in memory reach the data files, so they change the stamp
     files = []
     for path in folder.glob("*.sst"):
         try:

@@ -4,6 +4,9 @@ Writes are transactions: ``replace_graphs`` is one SPARQL Update (``DROP SILENT 
 ``INSERT DATA`` for every graph), so a failure or a crash leaves every graph as it was. Only
 ``bulk_load`` (pyoxigraph's bulk loader, much faster, for graphs new to the store) is not atomic;
 on failure it drops the graphs it was filling.
+
+A store on disk opens for writing (alone) or read-only (beside any number of readers): the locks
+that keep the two apart, and why pyoxigraph needs them, are in ``locking.py``.
 """
 
 from __future__ import annotations
@@ -19,28 +22,53 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Identifier, Node
 
-from ..errors import GraphInputError, StoreNotFoundError
+from ..choices import STORE_WAIT_SECONDS
+from ..errors import GraphInputError, StoreBusyError, StoreNotFoundError, StoreReadOnlyError
 from ..rdf.iris import is_codegraph_graph
 from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
+from .locking import StoreLock, lock_store
 
 
 class OxigraphStore(GraphStore):
     """The store in the folder ``path``. ``create=False`` refuses a folder that holds no store
-    (a mistyped path should not quietly become a new, empty store)."""
+    (a mistyped path should not quietly become a new, empty store).
 
-    def __init__(self, path: str | Path | None, *, create: bool = True):
+    ``read_only=True`` opens it beside any other readers (never creating it); otherwise this
+    handle is the one writer. Either way the open first waits up to ``timeout`` seconds (None: no
+    limit) for the codegraph processes that hold the store in the other way, then raises
+    ``StoreBusyError``. ``close()`` lets the others in."""
+
+    def __init__(self, path: str | Path | None, *, create: bool = True, read_only: bool = False,
+                 timeout: float | None = STORE_WAIT_SECONDS):
         self.path = Path(path) if path is not None else None
-        self._store: ox.Store | None = None
+        self.read_only = read_only
+        self._store: ox.Store | None = None  # before _lock: a collected handle closes RocksDB first
+        self._lock: StoreLock | None = None
         if self.path is None:  # in memory: scratch work, gone when closed
+            if read_only:
+                raise ValueError("a store in memory cannot be read-only: give it a folder")
             self._store = ox.Store()
             return
-        if not create and not _holds_store(self.path):
+        if (read_only or not create) and not _holds_store(self.path):
             raise StoreNotFoundError(self.path)
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path))
+            if not read_only:
+                self.path.mkdir(parents=True, exist_ok=True)
+            lock = lock_store(self.path, write=not read_only, timeout=timeout)
+            try:
+                self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            finally:
+                if self._store is None:  # not opened: let the others in again
+                    lock.release()
+            self._lock = lock
+        except StoreBusyError:
+            raise
         except OSError as exc:
+            if _rocksdb_locked(exc):
+                raise StoreBusyError(self.path, "another process has the store open for writing without codegraph's "
+                                     "locks (an Oxigraph server started by hand, or an older codegraph)",
+                                     "stop it, then try again") from exc
             raise GraphInputError(f"{self.path}: cannot open the store: {exc}") from exc
 
     @property
@@ -49,6 +77,13 @@ class OxigraphStore(GraphStore):
         if self._store is None:
             raise GraphInputError(f"{self.path}: the store is closed")
         return self._store
+
+    @property
+    def _writable(self) -> ox.Store:
+        """The pyoxigraph store, to write to: refused on a read-only handle."""
+        if self.read_only:
+            raise StoreReadOnlyError(self.path or "")
+        return self.store
 
     @classmethod
     def in_memory(cls) -> OxigraphStore:
@@ -104,9 +139,14 @@ class OxigraphStore(GraphStore):
 
     def checkpoint(self) -> Checkpoint | None:
         """A backup beside the store (hard links: well under a second), which other processes
-        open read-only while this one goes on. None when no folder can be made there."""
+        open read-only while this one goes on. None when no folder can be made there.
+
+        A read-only handle gives the store itself instead: its read lock keeps every writer out
+        while it is open, and a backup taken from it would lose what RocksDB replayed from its log."""
         if self.path is None:
             return None
+        if self.read_only:
+            return OxigraphCheckpoint(None, str(self.path))
         try:
             scratch = tempfile.mkdtemp(prefix=".codegraph-checkpoint-", dir=self.path.parent)
         except OSError:
@@ -129,20 +169,20 @@ class OxigraphStore(GraphStore):
             if body:
                 parts.append(f"INSERT DATA {{ GRAPH {nt_term(name)} {{ {body} }} }} ;")
         if parts:
-            self.store.update("\n".join(parts).rstrip(" ;"))
+            self._writable.update("\n".join(parts).rstrip(" ;"))
 
     def add_triples(self, name: URIRef, triples: Iterable[Triple]) -> None:
         graph = ox.NamedNode(str(name))
         quads: list[Any] = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples]
-        self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in quads)
+        self._writable.extend(ox.Quad(s, p, o, graph) for s, p, o in quads)
 
     def drop_graphs(self, names: Iterable[URIRef]) -> None:
         drops = " ; ".join(f"DROP SILENT GRAPH {nt_term(name)}" for name in names)
         if drops:
-            self.store.update(drops)
+            self._writable.update(drops)
 
     def update(self, sparql_update: str) -> None:
-        self.store.update(sparql_update)
+        self._writable.update(sparql_update)
 
     def load_nquads(self, nquads: bytes, replace: Sequence[URIRef]) -> None:
         """Drop ``replace``, then add the quads of ``nquads``, in one transaction."""
@@ -151,11 +191,12 @@ class OxigraphStore(GraphStore):
         if body.strip():
             parts.append(f"INSERT DATA {{ {_quads_as_graph_blocks(body)} }}")
         if parts:
-            self.store.update(" ;\n".join(parts))
+            self._writable.update(" ;\n".join(parts))
 
     def bulk_load(self, nquads: bytes, graphs: Sequence[URIRef]) -> None:
+        store = self._writable
         try:
-            self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError):
             self.drop_graphs(graphs)
             raise
@@ -163,8 +204,9 @@ class OxigraphStore(GraphStore):
     def bulk_load_graph(self, name: URIRef, ntriples: bytes) -> None:
         """Load one large graph (a code set release) with the bulk loader; on failure the partial
         graph is dropped again. Callers give each version its own graph name."""
+        store = self._writable
         try:
-            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+            store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
         except (OSError, SyntaxError, ValueError):
             self.drop_graph(name)
             raise
@@ -172,22 +214,39 @@ class OxigraphStore(GraphStore):
     def close(self) -> None:
         """Flush and release the store, so another process (or this one) can open it."""
         if self._store is not None:
-            if self.path is not None:
+            if self.path is not None and not self.read_only:
                 self._store.flush()
             self._store = None  # the last reference: RocksDB closes and releases its lock
+        if self._lock is not None:  # only now: no writer may start while RocksDB still has the files open
+            self._lock.release()
+            self._lock = None
 
     def __repr__(self) -> str:
-        return f"OxigraphStore({str(self.path) if self.path else None!r})"
+        mode = ", read_only=True" if self.read_only else ""
+        return f"OxigraphStore({str(self.path) if self.path else None!r}{mode})"
+
+
+def hold_store(path: str | Path, *, write: bool, timeout: float | None = STORE_WAIT_SECONDS) -> StoreLock:
+    """The locks a server holds on the store folder ``path`` for its lifetime, without opening
+    the store here (``codegraph serve`` execs the Oxigraph server, which inherits them): shared,
+    marked as a server's so writers refuse at once, or, with ``write``, the writer's. Reading
+    needs a store there (``StoreNotFoundError``); raises ``StoreBusyError`` as opening does."""
+    folder = Path(path)
+    if not _holds_store(folder) and not (write and folder.is_dir()):
+        raise StoreNotFoundError(folder)
+    return lock_store(folder, write=write, timeout=timeout, server=not write)
 
 
 class OxigraphCheckpoint(Checkpoint):
-    """A hard-linked backup of an embedded store, opened read-only by other processes."""
-    def __init__(self, scratch: str, path: str):
+    """A hard-linked backup of an embedded store (in the folder ``scratch``), opened read-only by
+    other processes; or, with no ``scratch``, a store that a read lock keeps unchanged."""
+    def __init__(self, scratch: str | None, path: str):
         self.scratch = scratch
         self.path = path
 
     def close(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def dump_ntriples(self, graphs: Sequence[str]) -> list[bytes]:
         store = ox.Store.read_only(self.path)
@@ -201,6 +260,12 @@ def _dumped(data: bytes | None) -> bytes:
     """pyoxigraph returns the bytes when given no file to write to."""
     assert data is not None
     return data
+
+
+def _rocksdb_locked(error: OSError) -> bool:
+    """Is this RocksDB refusing a read-write open because its LOCK file is held (by another
+    process, or by this one: "lock hold by current process")?"""
+    return "lock file" in str(error).lower() or "lock hold by" in str(error).lower()
 
 
 def _holds_store(path: Path) -> bool:
