@@ -190,7 +190,7 @@ def report_graph(results: list[EngineResult]) -> Graph:
     graph.bind("cgsh", CGSH)
     report = BNode("report")
     graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    graph.add((report, SH.conforms, Literal(not results)))  # SHACL 3.6: false whenever there is a result, of any severity
     for number, result in enumerate(sorted(results, key=EngineResult.key), start=1):
         node = BNode(f"result{number}")
         graph.add((report, SH.result, node))

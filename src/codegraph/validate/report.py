@@ -52,7 +52,9 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not any(f.severity == "violation" for f in self.findings)
+        """SHACL's ``sh:conforms`` (section 3.6): true only when there is no result at all, of any
+        severity. Whether a run *fails* is ``fails(fail_on)``, which the exit code follows."""
+        return not self.findings
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.severity for f in self.findings)
