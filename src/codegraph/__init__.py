@@ -14,13 +14,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __all__ = [  # the one list of public names
-    "__version__", "BuildResult", "CatalogError", "CellProblem", "CodegraphError", "CoverageAnswer", "DocumentError",
-    "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
-    "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MemoryStore", "NotFoundError", "OutputError",
-    "OxigraphStore", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
+    "__version__", "BuildResult", "CatalogError", "CellProblem", "CodegraphError", "CoverageAnswer", "CoverageMatrix",
+    "DocumentError", "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
+    "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MatrixCell", "MemoryStore", "NotFoundError",
+    "OutputError", "OxigraphStore", "PayerDisagreement", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
     "ResourceError", "RowError", "SiteOutputError", "SiteSummary", "Skipped", "StoreNotFoundError",
-    "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build",
-    "check_coverage", "code_neighbourhood", "export_graph", "export_vocabulary", "extract_document",
+    "UnknownCodeError", "UnknownDiagnosisError", "UnknownPayerError", "UnknownPlaceOfServiceError", "UnknownQueryError",
+    "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build", "check_coverage",
+    "code_neighbourhood", "coverage_matrix", "export_graph", "export_vocabulary", "extract_document",
     "format_query_rows", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
     "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
     "push", "reference_graphs", "run_named_query", "serialize", "validate_graph", "vocabularies", "write_atomically",
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         check_build,
         check_coverage,
         code_neighbourhood,
+        coverage_matrix,
         export_graph,
         export_vocabulary,
         extract_document,
@@ -80,7 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         write_graph,
     )
     from .builder import BuildResult, DocumentStatus, LoadReport, Skipped
-    from .coverage import CoverageAnswer
+    from .coverage import CoverageAnswer, CoverageMatrix, MatrixCell, PayerDisagreement
     from .errors import (
         CatalogError,
         CellProblem,
@@ -95,6 +97,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ResourceError,
         SiteOutputError,
         StoreNotFoundError,
+        UnknownCodeError,
+        UnknownDiagnosisError,
+        UnknownPayerError,
+        UnknownPlaceOfServiceError,
         UnknownQueryError,
     )
     from .imports import ImportBatch, RowError
