@@ -38,8 +38,9 @@ def check(code: str, payer: str, diagnosis: str | None, place_of_service: str | 
 
     from ..api import check_coverage
 
-    answer = check_coverage(open_source(data_file, store_dir), code, payer, on=day,
-                            diagnosis=diagnosis, place_of_service=place_of_service, line_of_business=line_of_business)
+    with open_source(data_file, store_dir) as source:
+        answer = check_coverage(source, code, payer, on=day, diagnosis=diagnosis, place_of_service=place_of_service,
+                                line_of_business=line_of_business)
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -58,7 +59,9 @@ def matrix(day: date | None, code: str | None, payer: str | None, data_file: Pat
     'coverage check' decides it; ×N counts the assertions the status rests on."""
     from ..api import coverage_matrix
 
-    click.echo(coverage_matrix(open_source(data_file, store_dir), on=day, code=code, payer=payer).render(fmt), nl=False)
+    with open_source(data_file, store_dir) as source:
+        found = coverage_matrix(source, on=day, code=code, payer=payer)
+    click.echo(found.render(fmt), nl=False)
 
 
 @coverage.command("disagreements")
@@ -76,7 +79,8 @@ def disagreements(day: date | None, code: str | None, data_file: Path | None, st
 
     from ..api import coverage_matrix
 
-    found = coverage_matrix(open_source(data_file, store_dir), on=day, code=code)
+    with open_source(data_file, store_dir) as source:
+        found = coverage_matrix(source, on=day, code=code)
     pairs = found.disagreements()
     if fmt == "json":
         click.echo(json.dumps({"date": found.date.isoformat(), "disagreements": [asdict(pair) for pair in pairs]},

@@ -3,11 +3,11 @@
 What the store *holds* is scoped to codegraph's own graphs (IRIs under ``.../id/graph/``), so a
 server's system graphs (Virtuoso has several) and other people's data never leak into answers or
 exports. A query reads exactly those graphs on every server, whatever its default graph is:
-``scope.py`` rewrites each triple pattern into ``GRAPH ?g { ... }`` limited to codegraph's graph
-IRIs. That needs no question to the server and stays fast with thousands of graphs, where naming
-them as the dataset (``default-graph-uri``) does not (measured at 6,008 graphs: 48 s against
-50 ms per query; see ``scope.py``). Only a query the rewrite cannot read is sent with the graphs
-named.
+``scope.py`` rewrites each triple pattern into ``GRAPH ?g { ... }``, leaving out by name the graphs
+that are not codegraph's (listed once, cheaply, and again after a write or 30 s). That needs no
+question about the default graph and stays fast with thousands of graphs, where naming them as
+the dataset (``default-graph-uri``) does not (measured at 6,008 graphs: 48 s against 50 ms per
+query; see ``scope.py``). Only a query the rewrite cannot read is sent with the graphs named.
 
 Graphs are replaced all or nothing. Servers do fail part-way through a large load (a Graph Store
 PUT of 1M triples into Virtuoso 7.2 died with a deadlock after 420,539 triples). So each graph
@@ -38,6 +38,12 @@ PUSH_CHUNK_TRIPLES = 50_000
 """Triples per Graph Store request: small enough for any server's request limit and memory."""
 
 ChunkCallback = Callable[[URIRef, int, int], None]  # (graph, chunks sent, chunks in all)
+
+FOREIGN_GRAPHS_BY_NAME = 100
+"""Up to this many graphs that are not codegraph's are left out by IRI; beyond, each graph's IRI is
+tested against codegraph's prefix (slower: the server must spell every graph IRI out)."""
+GRAPH_LIST_SECONDS = 30.0
+"""How long the list of the server's graphs is trusted (a write through the store renews it)."""
 
 
 @dataclass
@@ -172,7 +178,8 @@ class RemoteStore(GraphStore):
         self.union_default_graph = union_default_graph
         self.chunk_triples = chunk_triples
         self.on_chunk: ChunkCallback | None = None
-        self._graphs: list[URIRef] | None = None  # what the store holds, cached until a write
+        self._graphs: list[URIRef] | None = None  # every named graph on the server, cached until a write
+        self._listed = 0.0
 
     @classmethod
     def at(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *, timeout: float = 60.0,
@@ -194,21 +201,31 @@ class RemoteStore(GraphStore):
 
             sparql = inject_values(sparql, bindings)
         try:
-            scoped = scope_query(sparql)
+            scoped = self._scoped(sparql)
         except Unscoped:  # right everywhere, slow with many graphs
             return self.client.select_raw(sparql, self.graph_names() or [NO_GRAPH])
         return self.client.select_raw(scoped)
 
-    def graph_names(self) -> list[URIRef]:
-        if self._graphs is None:
+    def _scoped(self, sparql: str) -> str:
+        foreign = [str(name) for name in self._all_graphs() if not is_codegraph_graph(str(name))]
+        return scope_query(sparql, foreign if len(foreign) <= FOREIGN_GRAPHS_BY_NAME else None)
+
+    def _all_graphs(self) -> list[URIRef]:
+        """Every named graph on the server, codegraph's and others', listed again after a write
+        through this store and after ``GRAPH_LIST_SECONDS`` (others may load graphs meanwhile)."""
+        if self._graphs is None or time.monotonic() - self._listed > GRAPH_LIST_SECONDS:
             # An empty group lists the graphs without reading their triples (Oxigraph, 6,008 graphs:
             # 0.6 s, against 9 s for GRAPH ?g { ?s ?p ?o }); a server that answers it with nothing
             # is asked the long way.
             rows = self.client.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
             if not rows:
                 rows = self.client.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-            self._graphs = sorted(row[0] for row in rows if isinstance(row[0], URIRef) and is_codegraph_graph(str(row[0])))
+            self._graphs = sorted(row[0] for row in rows if isinstance(row[0], URIRef))
+            self._listed = time.monotonic()
         return list(self._graphs)
+
+    def graph_names(self) -> list[URIRef]:
+        return [name for name in self._all_graphs() if is_codegraph_graph(str(name))]
 
     def graph_triple_count(self, name: URIRef) -> int:
         return _graph_triple_count(self.client, name)
@@ -224,7 +241,7 @@ class RemoteStore(GraphStore):
         if graph is not None:
             query = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?g {{ {nt_term(graph)} }} GRAPH ?g {{ {pattern} }} }}"
         else:
-            query = scope_query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+            query = self._scoped(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
         for s, p, o, g in self.client.select_raw(query).rows:
             if isinstance(g, URIRef) and is_codegraph_graph(str(g)):
                 yield (s if subject is None else subject, p if predicate is None else predicate,  # type: ignore[misc]

@@ -4,30 +4,37 @@ A server's default graph may be the union of *all* its graphs (Oxigraph
 ``--union-default-graph``, Virtuoso, QLever), and many users load codegraph's data into a store
 that holds other data: one foreign copy of the graph turned ``code-overview 1001T`` from 106 rows
 into 64,640. Naming codegraph's graphs as the query's dataset (``default-graph-uri``) is right,
-but Oxigraph then reads each pattern once per graph: measured at 3,000 pages (6,008 graphs),
-``payers-for-code`` took 48 s that way against 48 ms on the union default graph.
+but Oxigraph then reads each pattern once per graph: at 3,000 pages (6,008 graphs)
+``payers-for-code`` took 48 s that way, against 48 ms on the union default graph.
 
 So :func:`scope_query` rewrites a query so that each triple pattern reads named graphs only, and
-only codegraph's: ``s p o`` becomes ``GRAPH ?g { s p o } FILTER(STRSTARTS(STR(?g), ".../id/graph/")
-&& !STRSTARTS(STR(?g), ".../id/graph/staging/"))``. A triple several graphs hold is read once per
-graph, as on a union default graph; the queries are written for that (DISTINCT, COUNT(DISTINCT)).
-Measured on that 3,000-page server with a foreign copy of every triple beside codegraph's
-graphs: 66 ms for ``payers-for-code`` (and 50 ms without the copy), the same rows as in memory.
-Nothing about the server needs asking, and the same text runs on a server whose default graph is
-its own graph.
+only codegraph's: ``s p o`` becomes ``GRAPH ?g { s p o }``, and where the server also holds other
+graphs, ``{ GRAPH ?g { s p o } FILTER(?g NOT IN (<their IRIs>)) }`` (or a test of ?g's IRI against
+codegraph's prefix when they are many). The test sits in a group with its pattern, so each
+pattern is filtered as it is read; beside the patterns it would run after the joins, which a
+foreign copy of every triple multiplies first. Measured on an Oxigraph server at 3,000 pages
+(869,250 quads, 6,008 graphs), with and without a foreign copy of every quad in one more graph:
 
-The rewrite works on tokens, keeps every group, OPTIONAL, UNION, FILTER and BIND where the query
-put them (so the query shapes of ``queries/README.md`` hold), and splits a sequence path
-(``cg:payer/schema:name``) into one pattern per step, since each step may sit in another graph.
-A repeated path (``skos:broader+``) is followed inside one graph: each hierarchy codegraph ships
-lives in one. What it cannot rewrite (``SELECT *``, collections, an alternative of sequences)
-raises :class:`Unscoped`; the caller then names the graphs instead.
+| query | as written, no copy | scoped, no copy | scoped, with the copy | as written, with the copy |
+|---|---|---|---|---|
+| ``payers-for-code`` | 48-77 ms | 50-97 ms | 66-120 ms | 46 s |
+| ``category-iii-coverage`` (whole store) | 7.9-11.5 s | 11.9 s | 14.6 s | (wrong rows) |
+
+A triple several of codegraph's graphs hold is read once per graph, as on a union default graph;
+the queries are written for that (DISTINCT, COUNT(DISTINCT)).
+
+The rewrite works on tokens and keeps every group, OPTIONAL, UNION, FILTER and BIND where the
+query put them (so the query shapes of ``queries/README.md`` hold). A sequence path
+(``cg:payer/schema:name``) becomes one pattern per step, since each step may sit in another
+graph; a repeated path (``skos:broader+``) is followed inside one graph: each hierarchy codegraph
+ships lives in one. What it cannot rewrite (``SELECT *``, collections, an alternative of
+sequences) raises :class:`Unscoped`; the caller then names the graphs instead.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..rdf.iris import GRAPHS, STAGING_GRAPHS
@@ -117,20 +124,24 @@ def _literals_whole(tokens: list[_Tok]) -> list[_Tok]:
     return out
 
 
-def scope_query(sparql: str, graphs: str = str(GRAPHS), excluded: str = str(STAGING_GRAPHS)) -> str:
-    """``sparql`` with every triple pattern reading only the named graphs whose IRI starts with
-    ``graphs`` (and not with ``excluded``). Raises :class:`Unscoped` for a form it cannot rewrite."""
-    return _Rewriter(_tokens(sparql), graphs, excluded).query()
+def scope_query(sparql: str, foreign: Sequence[str] | None = None) -> str:
+    """``sparql`` with every triple pattern reading named graphs only, and only codegraph's.
+
+    ``foreign`` names the graphs that are not codegraph's, when the caller knows them: none means
+    every named graph is codegraph's, so the patterns need no test; a few are left out by IRI
+    (``?g NOT IN (...)``, a comparison of stored terms). ``None`` (not known, or many) tests each
+    graph's IRI against codegraph's prefix instead. Raises :class:`Unscoped` for a form the
+    rewrite cannot read."""
+    return _Rewriter(_tokens(sparql), foreign).query()
 
 
 class _Rewriter:
-    def __init__(self, tokens: list[_Tok], graphs: str, excluded: str):
+    def __init__(self, tokens: list[_Tok], foreign: Sequence[str] | None):
         self.tokens = tokens
         self.position = 0
         self.taken = {token.text[1:] for token in tokens if token.kind == "var"}
         self.fresh_number = 0
-        self.graphs = graphs
-        self.excluded = excluded
+        self.foreign = foreign
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -160,10 +171,12 @@ class _Rewriter:
                 return "?" + name
 
     def scoped(self, variable: str) -> str:
-        test = f'STRSTARTS(STR({variable}), "{self.graphs}")'
-        if self.excluded:
-            test += f' && !STRSTARTS(STR({variable}), "{self.excluded}")'
-        return f"FILTER({test})"
+        """The test that keeps ``variable``'s graph to codegraph's ("" when every graph is)."""
+        if self.foreign is None:
+            return f'FILTER(STRSTARTS(STR({variable}), "{GRAPHS}") && !STRSTARTS(STR({variable}), "{STAGING_GRAPHS}"))'
+        if not self.foreign:
+            return ""
+        return f"FILTER({variable} NOT IN ({', '.join(f'<{iri}>' for iri in self.foreign)}))"
 
     # -- the query ----------------------------------------------------------------------------
 
@@ -261,8 +274,8 @@ class _Rewriter:
             raise Unscoped(f"GRAPH {name.text}")
         out.append(name.written)
         out.extend(self.verbatim_group())
-        if name.kind == "var":
-            out.append(" " + self.scoped(name.text))
+        if name.kind == "var" and self.scoped(name.text):
+            return [" {", *out, " ", self.scoped(name.text), " }"]
         return out
 
     def verbatim_group(self) -> list[str]:
@@ -428,7 +441,12 @@ class _Rewriter:
         out: list[str] = []
         for index, step in enumerate(steps):
             graph = self.fresh("g")
-            out.append(f" GRAPH {graph} {{ {nodes[index]} {''.join(step).strip()} {nodes[index + 1]} }} {self.scoped(graph)}")
+            pattern = f"GRAPH {graph} {{ {nodes[index]} {''.join(step).strip()} {nodes[index + 1]} }}"
+            test = self.scoped(graph)
+            # A group of its own, so each pattern is tested as it is read: a FILTER beside the
+            # patterns is applied after the joins, and a foreign copy of every triple multiplies
+            # the rows before it (category-iii-coverage at 3,000 pages: over 300 s instead of 15 s).
+            out.append(f" {{ {pattern} {test} }}" if test else f" {pattern}")
         return out
 
 
