@@ -450,7 +450,6 @@ def test_serve_runs_the_oxigraph_server_read_only(tmp_path):
 # Queries Virtuoso 7.2 cannot run as written (its own limits, found by this test set).
 VIRTUOSO_FAILS = {
     "category-iii-coverage": "Virtuoso 7.2 returns two extra rows (expired policies): it evaluates the date filter differently",
-    "coverage-matrix": "Virtuoso 7.2: 'SQ156 Internal Optimized compiler error: Bad dfe in sqlo_place_exp'",
     "missing-facets": "Virtuoso 7.2: 'SQ074' on BIND(... && EXISTS { ?codeNode ?property ?anything })",
 }
 
