@@ -86,10 +86,10 @@ def test_a_supporting_diagnosis_and_one_off_the_list(check):
     assert answer.used[0].note == "diagnosis M54.50 is not among the 3 diagnoses that support coverage"
 
 
-def test_a_payer_with_no_data_is_unknown(check):
-    answer = check("1001T", "Humana", on=JUNE_2025)
+def test_a_payer_with_no_data_for_the_code_is_unknown(check):
+    answer = check("1001T", "Example State Medicaid", on=JUNE_2025)  # in the graph, through its J7321 policy
     assert (answer.coverage, answer.prior_authorization, answer.used, answer.not_used) == ("unknown", "unknown", (), ())
-    assert answer.summary == "unknown: the graph has no coverage assertion for 1001T at Humana on 2025-06-01"
+    assert answer.summary == "unknown: the graph has no coverage assertion for 1001T at Example State Medicaid on 2025-06-01"
 
 
 def test_sources_that_state_no_decision_give_unknown_and_are_listed(check):
@@ -146,8 +146,8 @@ def test_covered_outright(check):
     [
         ({"code": "ABC12"}, "code: 'ABC12' is not a CPT or HCPCS code"),
         ({"diagnosis": "R15-9"}, "diagnosis: 'R15-9' is not an ICD-10-CM code"),
-        ({"place_of_service": "100"}, "place_of_service: '100' is not a CMS place-of-service code"),
-        ({"place_of_service": "11;22"}, "place_of_service: give one place of service"),
+        ({"place_of_service": "100"}, "place_of_service: '100' is not in the graph's place-of-service codes"),
+        ({"place_of_service": "11;22"}, "place_of_service: '11;22' is not in the graph's place-of-service codes"),
         ({"line_of_business": "employer"}, "line_of_business: unknown line of business 'employer'"),
         ({"payer": "  "}, "payer: no payer named"),
     ],
@@ -191,7 +191,7 @@ def test_cli_check_conflict_text(run_cli, cli_store):
 
 
 def test_cli_check_json_and_unknown_exits_zero(run_cli, cli_store):
-    code, out, _err = run_cli("coverage", "check", "--code", "1001T", "--payer", "Humana", "--date", "2025-06-01",
+    code, out, _err = run_cli("coverage", "check", "--code", "1001T", "--payer", "Example State Medicaid", "--date", "2025-06-01",
                               "--store", cli_store, "--format", "json")
     assert code == 0
     answer = json.loads(out)

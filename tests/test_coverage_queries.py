@@ -86,7 +86,7 @@ def same_rows(stores, name: str, **params: str) -> list[tuple[str, ...]]:
 
 def test_the_coverage_library_has_every_question():
     assert set(COVERAGE_QUERIES) >= {
-        "payers-for-code", "prior-auth-required", "coverage-matrix", "payer-disagreements", "source-disagreements",
+        "payers-for-code", "prior-auth-required", "coverage-assertions", "source-disagreements",
         "diagnoses-for-coverage", "policies-effective-on", "policies-changed-since", "codes-without-decision",
         "category-iii-coverage", "places-of-service-for-code", "modifiers-for-code", "related-codes",
         "coverage-evidence", "coverage-check",
@@ -126,57 +126,14 @@ def test_prior_auth_required_at_a_payer_and_on_a_date(stores):
     ]
 
 
-def test_coverage_matrix_on_a_date(stores):
-    assert same_rows(stores, "coverage-matrix", date="2025-06-01") == [
-        ("0627T", "Aetna", "commercial", "not-covered", "unknown", "1"),
-        ("0627T", "Medicare", "medicare-ffs", "not-covered", "unknown", "1"),
-        ("0627T", "UnitedHealthcare", "commercial", "conditional", "required", "1"),
-        ("1001T", "Aetna", "", "no-decision", "unknown", "1"),  # the seed page names no line of business
-        ("1001T", "Aetna", "commercial", "not-covered", "unknown", "1"),
-        ("1001T", "Blue Cross Blue Shield", "", "no-decision", "unknown", "1"),
-        ("1001T", "Blue Cross Blue Shield", "commercial", "no-decision", "unknown", "1"),
-        ("1001T", "Cigna", "", "no-decision", "unknown", "1"),
-        ("1001T", "Medicare", "", "no-decision", "unknown", "1"),
-        ("1001T", "Medicare", "medicare-ffs", "not-covered", "unknown", "1"),
-        ("1001T", "UnitedHealthcare", "", "no-decision", "unknown", "1"),
-        ("1001T", "UnitedHealthcare", "commercial", "conditional", "required", "1"),
-        ("20610", "Aetna", "commercial", "covered", "not-required", "1"),
-        ("20610", "Blue Cross Blue Shield", "commercial", "covered", "not-required", "1"),
-        ("20610", "Cigna", "commercial", "covered", "not-required", "2"),
-        ("20610", "Medicare", "medicare-ffs", "conditional", "unknown", "1"),
-        ("20610", "UnitedHealthcare", "medicare-advantage", "covered", "not-required", "1"),
-        ("J7321", "Aetna", "commercial", "conditional", "required", "1"),
-        ("J7321", "Cigna", "commercial", "conflict", "required", "2"),
-        ("J7321", "Example State Medicaid", "medicaid", "covered", "required", "1"),
-        ("J7321", "Medicare", "medicare-ffs", "conditional", "unknown", "1"),
-    ]
-
-
-def test_coverage_matrix_without_a_date_counts_every_version(stores):
-    # UHC's 0627T policy said not covered until 2024-12-31 and covers it with criteria since 2025.
-    assert same_rows(stores, "coverage-matrix", code="0627T") == [
-        ("0627T", "Aetna", "commercial", "not-covered", "unknown", "1"),
-        ("0627T", "Medicare", "medicare-ffs", "not-covered", "unknown", "1"),
-        ("0627T", "UnitedHealthcare", "commercial", "conflict", "required", "2"),
-    ]
-
-
-def test_codes_where_payers_disagree(stores):
-    current = [
-        ("0627T", "Aetna", "experimental", "CPB-0999", "UnitedHealthcare", "conditional", "UHC-2024T034"),
-        ("0627T", "Medicare", "not-covered", "A58002", "UnitedHealthcare", "conditional", "UHC-2024T034"),
-        ("1001T", "Aetna", "experimental", "CPB-0999", "UnitedHealthcare", "conditional", "UHC-2025T001"),
-        ("1001T", "Medicare", "not-covered", "A58002", "UnitedHealthcare", "conditional", "UHC-2025T001"),
-        ("J7321", "Aetna", "conditional", "CPB-0179", "Cigna", "not-covered", "CIG-0032"),
-        ("J7321", "Cigna", "not-covered", "CIG-0032", "Example State Medicaid", "covered", "PH-112"),
-        ("J7321", "Cigna", "not-covered", "CIG-0032", "Medicare", "conditional", "A58001"),
-    ]
-    # Without a date: positions whose periods overlap (the expired UHC 0627T version overlaps no "yes").
-    assert same_rows(stores, "payer-disagreements") == current
-    assert same_rows(stores, "payer-disagreements", date="2025-06-01") == current
-    assert same_rows(stores, "payer-disagreements", date="2024-06-01") == [
-        ("J7321", "Aetna", "conditional", "CPB-0179", "Cigna", "not-covered", "CIG-0032"),
-        ("J7321", "Cigna", "not-covered", "CIG-0032", "Medicare", "conditional", "A58001"),
+def test_coverage_assertions_are_the_rows_the_matrix_weighs(stores):
+    found = same_rows(stores, "coverage-assertions", code="0627T")
+    # every column but the assertion's IRI: code, payer, status, prior auth, line of business, policy, dates, supporting diagnoses
+    assert sorted(row[:2] + row[3:] for row in found) == [
+        ("0627T", "Aetna", "experimental", "unknown", "commercial", "CPB-0999", "2025-01-01", "", "0"),
+        ("0627T", "Medicare", "not-covered", "unknown", "medicare-ffs", "A58002", "2024-07-01", "", "0"),
+        ("0627T", "UnitedHealthcare", "conditional", "required", "commercial", "UHC-2024T034", "2025-01-01", "", "2"),
+        ("0627T", "UnitedHealthcare", "not-covered", "unknown", "commercial", "UHC-2024T034", "2023-07-01", "2024-12-31", "0"),
     ]
 
 
@@ -334,13 +291,13 @@ def test_the_evidence_behind_a_coverage_answer(stores):
 
 
 def test_coverage_check_query_says_how_each_assertion_relates_to_the_case(stores):
-    found = same_rows(stores, "coverage-check", code="J7321", payer="Medicare", date="2025-06-01", dx="M17.9", pos="11")
-    assert [(r[1], r[5], r[8], r[11], r[12], r[13], r[14]) for r in found] == [
-        ("Medicare", "A58001", "J-H", "in-effect", "excludes", "3", "no-list"),
-        ("Medicare", "A58001", "J-L", "in-effect", "excludes", "3", "no-list"),
+    found = same_rows(stores, "coverage-check", code="J7321", payer="Medicare", dx="M17.9", pos="11")
+    assert [(r[1], r[5], r[8], r[9], r[11], r[12], r[13]) for r in found] == [
+        ("Medicare", "A58001", "J-H", "2024-01-01", "excludes", "3", "no-list"),
+        ("Medicare", "A58001", "J-L", "2024-01-01", "excludes", "3", "no-list"),
     ]
-    by_jurisdiction = same_rows(stores, "coverage-check", code="1001T", payer="j-e", date="2023-06-01")
-    assert [(r[5], r[11], r[12]) for r in by_jurisdiction] == [("A58002", "not-yet-effective", "not-asked")]
+    by_jurisdiction = same_rows(stores, "coverage-check", code="1001T", payer="j-e")
+    assert [(r[5], r[9], r[11]) for r in by_jurisdiction] == [("A58002", "2024-07-01", "not-asked")]
 
 
 # ---------------------------------------------------------------- parameters are values
@@ -362,7 +319,7 @@ def test_hostile_values_are_matched_as_values(stores, backend, hostile):
     assert rows(store, "payers-for-code", code=hostile) == []
     assert rows(store, "prior-auth-required", payer=hostile) == []
     assert rows(store, "diagnoses-for-coverage", code="J7321", payer=hostile) == []
-    assert rows(store, "coverage-check", code="J7321", payer="Aetna", date="2025-06-01", dx=hostile)[0][12] == "not-listed"
+    assert rows(store, "coverage-check", code="J7321", payer="Aetna", dx=hostile)[0][11] == "not-listed"
     assert rows(store, "source-disagreements", payer=hostile) == []
     # ... and the store is unchanged: the real questions still get their rows.
     assert len(rows(store, "payers-for-code", code="J7321")) == 5

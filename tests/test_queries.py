@@ -7,6 +7,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from codegraph import MemoryStore, OxigraphStore, QueryError, load_into_store, run_named_query
 from codegraph.query import bind_parameters, get_query, load_catalog
+from conftest import SEED
 
 SAMPLE_PARAMS = {"code": "1001T", "anatomy": "external anal sphincter", "condition": "R15",
                  # coverage questions (typed xsd:date parameters need dates)
@@ -54,15 +55,17 @@ def test_every_query_same_rows_in_memory_and_in_oxigraph(stores, name):
         assert memory.rows, f"{name} returned no rows on the seed"
 
 
-def test_missing_facets_says_declared_or_partial(stores):
-    rows = {(str(r["facet"]), str(r["state"])) for r in run_named_query(stores["memory"], "missing-facets").as_dicts()}
-    assert rows == {
-        ("icd10-mappings", "declared-unavailable"),
-        ("modifiers", "declared-unavailable (partial data read)"),
-        ("payer-policies", "declared-unavailable"),
-        ("provider-taxonomies", "declared-unavailable"),
-        ("related-codes", "declared-unavailable"),
+def test_missing_facets_are_judged_per_code_and_name_the_document(stores):
+    rows = {(str(r["facet"]), str(r["state"]), str(r["document"]), int(r["line"]))
+            for r in run_named_query(stores["memory"], "missing-facets").as_dicts()}
+    # the seed lists modifier 25 although it declares modifiers unavailable: the code has modifiers, so no gap
+    assert {(facet, state, line) for facet, state, _document, line in rows} == {
+        ("icd10-mappings", "declared-unavailable", 5),
+        ("payer-policies", "declared-unavailable", 5),
+        ("provider-taxonomies", "declared-unavailable", 5),
+        ("related-codes", "declared-unavailable", 5),
     }
+    assert {document for _facet, _state, document, _line in rows} == {str(SEED)}
 
 
 @pytest.mark.parametrize("hostile", ['1001T" } } DROP ALL #', "1001T'\n} UNION { ?s ?p ?o", "{ } # SELECT * WHERE", "\\u0022"])

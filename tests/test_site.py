@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import graphviz
@@ -86,7 +87,7 @@ def test_index_lists_the_code_with_its_gaps_and_coverage(seed_site):
     assert cells[:5] == ["1001T", "CPT", "CPT Category III",
                          "Autologous Muscle Progenitor Injection into External Anal Sphincter", "1"]
     assert cells[5] == "9 warning 1 info"
-    assert cells[6] == "5 no decision"  # every payer named, the page declares their policies unavailable
+    assert cells[6] == "5 unknown"  # every payer named, the page declares their policies unavailable: no decision
     assert rows[0].find("a")["href"] == "codes/CPT-1001T.html"
     assert index.select_one("form.filters")["data-table"] == "codes"
     assert [th.get("data-sort") for th in index.select("#codes thead th")] == ["text"] * 4 + ["number"] * 3
@@ -141,7 +142,10 @@ def test_code_page_shows_concepts_and_coding_tables(seed_page):
 
 
 def test_code_page_shows_coverage_per_payer_with_evidence(seed_page):
-    rows = seed_page.select("#coverage tbody tr")
+    # The answer per payer, by the coverage rule: every payer named, none with a decision.
+    answers = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in seed_page.select("#coverage table.coverage-summary tbody tr")]
+    assert answers == [[payer, "any", "unknown", "unknown", "the sources that apply state no decision"] for payer in FIVE]
+    rows = seed_page.select("#coverage table.coverage-table tbody tr")
     assert [row["data-payer"] for row in rows] == FIVE
     assert {row["data-status"] for row in rows} == {"source-declares-unavailable"}
     text = SEED.read_text(encoding="utf-8")
@@ -215,14 +219,15 @@ def test_without_graphviz_the_site_builds_and_says_why(seed_build, tmp_path, mon
 
 
 def test_matrix_colours_each_cell_by_status(corpus_site, corpus_dataset):
-    from codegraph import run_named_query
+    from codegraph import coverage_matrix
 
     matrix = soup(corpus_site / "matrix.html")
+    day = matrix.h1.get_text().rsplit(" ", 1)[1]  # "Coverage matrix on YYYY-MM-DD": the report's as-of date
     payers = [th.get_text(strip=True) for th in matrix.select("#matrix-table thead th")][1:]
     assert payers == ["Aetna", "Blue Cross Blue Shield", "Cigna", "Example State Medicaid", "Medicare", "UnitedHealthcare"]
     expected: dict[tuple[str, str], list[str]] = {}
-    for row in run_named_query(MemoryStore(corpus_dataset[1]), "coverage-matrix").as_dicts():
-        expected.setdefault((str(row["code"]), str(row["payer"])), []).append(str(row["status"]))
+    for cell in coverage_matrix(MemoryStore(corpus_dataset[1]), on=date.fromisoformat(day)).cells:
+        expected.setdefault((cell.code, cell.payer), []).append(cell.status)
     for tr in matrix.select("#matrix-table tbody tr"):
         for payer, cell in zip(payers, tr.find_all("td"), strict=True):
             statuses = expected.get((tr["data-code"], payer), [])
@@ -230,16 +235,15 @@ def test_matrix_colours_each_cell_by_status(corpus_site, corpus_dataset):
             if len(statuses) == 1:
                 assert f"status-{statuses[0]}" in cell["class"]  # the cell itself is coloured
     j7321 = matrix.select_one('tr[data-code="J7321"]').find_all("td")
-    assert "status-covered" in j7321[payers.index("Example State Medicaid")]["class"]
-    cigna = j7321[payers.index("Cigna")]  # the pages say conditional; the commercial policies disagree
-    assert [(position.select_one(".lob").get_text() if position.select_one(".lob") else None, position.select_one(".status")["class"][1])
-            for position in cigna.select(".position")] == [(None, "status-conditional"), ("commercial", "status-conflict")]
-    assert "mixed" in cigna["class"]
+    assert "status-conditional" in j7321[payers.index("Example State Medicaid")]["class"]  # covered only with its 3 diagnoses
+    cigna = j7321[payers.index("Cigna")]  # the pages (no line of business) say conditional; the commercial policies disagree
+    assert [(position.select_one(".lob").get_text(), position.select_one(".status")["class"][1])
+            for position in cigna.select(".position")] == [("commercial", "status-conflict")]
 
 
 def test_code_page_with_imported_coverage_quotes_the_table_rows(corpus_site):
     page = soup(corpus_site / "codes" / "HCPCS-J7321.html")
-    aetna = [row for row in page.select("#coverage tbody tr") if row.select_one(".payer").get_text(" ", strip=True) == "Aetna commercial"]
+    aetna = [row for row in page.select("#coverage table.coverage-table tbody tr") if row.select_one(".payer").get_text(" ", strip=True) == "Aetna commercial"]
     assert len(aetna) == 1
     assert aetna[0].select_one("a.iri")["href"] == "https://example.org/aetna/cpb-0179"
     key = aetna[0].select_one("td.evidence a.fact")["data-evidence"]

@@ -14,18 +14,19 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __all__ = [  # the one list of public names
-    "__version__", "BuildResult", "CatalogError", "CellProblem", "CodegraphError", "CoverageAnswer", "DocumentError",
-    "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap", "Finding",
-    "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MemoryStore", "NotFoundError", "OutputError",
-    "OxigraphStore", "PushedGraph", "PushReport", "QueryError", "QueryRows", "QuerySpec", "RemoteStore",
-    "ResourceError", "RowError", "SearchEntry", "SearchHit", "SearchIndex", "SiteOutputError", "SiteSummary", "Skipped",
-    "StoreBusyError", "StoreLock", "StoreNotFoundError", "StoreReadOnlyError",
-    "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build", "build_site", "check_build",
-    "check_coverage", "code_neighbourhood", "export_graph", "export_vocabulary", "extract_document",
-    "find", "format_query_rows", "hold_store", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
-    "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
-    "push", "query_rows_xlsx", "reference_graphs", "run_named_query", "search_index", "serialize", "suggest", "validate_graph",
-    "vocabularies", "write_atomically",
+    "__version__", "BuildResult", "CatalogError", "CellProblem", "CodegraphError", "CoverageAnswer", "CoverageMatrix",
+    "DocumentError", "DocumentFacts", "DocumentStatus", "EndpointError", "EngineError", "Evidence", "FacetGap",
+    "Finding", "GraphInputError", "GraphStore", "ImportBatch", "LoadReport", "MatrixCell", "MemoryStore",
+    "NotFoundError", "OutputError", "OxigraphStore", "PayerDisagreement", "PushReport", "PushedGraph", "QueryError",
+    "QueryRows", "QuerySpec", "RemoteStore", "ResourceError", "RowError", "SearchEntry", "SearchHit", "SearchIndex",
+    "SiteOutputError", "SiteSummary", "Skipped", "StoreBusyError", "StoreLock", "StoreNotFoundError",
+    "StoreReadOnlyError", "UnknownCodeError", "UnknownDiagnosisError", "UnknownPayerError",
+    "UnknownPlaceOfServiceError", "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build",
+    "build_site", "check_build", "check_coverage", "code_neighbourhood", "coverage_matrix", "export_graph",
+    "export_vocabulary", "extract_document", "find", "format_query_rows", "hold_store", "import_dataset",
+    "import_mcd", "import_payer_policy", "list_queries", "load_import_into_store", "load_into_store",
+    "missing_facets", "open_endpoint", "open_graph_file", "open_store", "push", "query_rows_xlsx", "reference_graphs",
+    "run_named_query", "search_index", "serialize", "suggest", "validate_graph", "vocabularies", "write_atomically",
     "write_build", "write_graph",
 ]
 # Where a public name is defined: the first of these modules that has it (api first: it is light).
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         check_build,
         check_coverage,
         code_neighbourhood,
+        coverage_matrix,
         export_graph,
         export_vocabulary,
         extract_document,
@@ -87,7 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         write_graph,
     )
     from .builder import BuildResult, DocumentStatus, LoadReport, Skipped
-    from .coverage import CoverageAnswer
+    from .coverage import CoverageAnswer, CoverageMatrix, MatrixCell, PayerDisagreement
     from .errors import (
         CatalogError,
         CellProblem,
@@ -104,6 +106,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         StoreBusyError,
         StoreNotFoundError,
         StoreReadOnlyError,
+        UnknownCodeError,
+        UnknownDiagnosisError,
+        UnknownPayerError,
+        UnknownPlaceOfServiceError,
         UnknownQueryError,
     )
     from .imports import ImportBatch, RowError

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rdflib.term import Identifier
 
     from .builder import BuildResult, LoadReport, ProgressCallback
-    from .coverage import CoverageAnswer
+    from .coverage import CoverageAnswer, CoverageMatrix
     from .imports import ImportBatch
     from .model import DocumentFacts
     from .query import QuerySpec
@@ -172,12 +172,25 @@ def check_coverage(source: GraphStore, code: str, payer: str, *, on: date | None
     """Is ``code`` covered by ``payer`` (for this diagnosis, place of service, line of business
     and date; default today)? The answer is covered, not-covered, conditional, conflict or
     unknown, with prior authorization, the assertions used and those set aside, each with its
-    source. Raises ``QueryError`` for a value that is not a code, diagnosis, place of service or
-    line of business."""
+    source. Raises ``QueryError`` for a value that is not a code, diagnosis or line of business,
+    and a ``NotFoundError`` (``UnknownCodeError``, ``UnknownPayerError``,
+    ``UnknownPlaceOfServiceError``, ``UnknownDiagnosisError``) with the closest matches for a code,
+    payer, place of service or diagnosis the graph does not hold."""
     from .coverage import check_coverage as check
 
     return check(source, code, payer, on=on, diagnosis=diagnosis, place_of_service=place_of_service,
                  line_of_business=line_of_business)
+
+
+def coverage_matrix(source: GraphStore, *, on: date | None = None, code: str | None = None,
+                    payer: str | None = None) -> CoverageMatrix:
+    """The code × payer × line of business coverage matrix on ``on`` (default today), each cell
+    decided by the same rule as ``check_coverage``; ``matrix.disagreements()`` lists the codes
+    where payers disagree. Raises ``UnknownCodeError``/``UnknownPayerError`` for a code or payer
+    the graph does not hold."""
+    from .coverage import coverage_matrix as matrix
+
+    return matrix(source, on=on, code=code, payer=payer)
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class NotFoundError(CodegraphError, LookupError):
 
     def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
         self.suggestions = tuple(suggestions)
+        self.reason = message
         if self.suggestions:
             message += f"; did you mean {', '.join(self.suggestions)}?"
         super().__init__(message)
@@ -54,7 +55,7 @@ class NotFoundError(CodegraphError, LookupError):
         return str(self.args[0])
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (type(self), (self.args[0], self.suggestions))
+        return (type(self), (self.reason, self.suggestions))
 
 
 class QueryError(CodegraphError, ValueError):
@@ -63,6 +64,34 @@ class QueryError(CodegraphError, ValueError):
 
 class UnknownQueryError(QueryError, NotFoundError):
     """No catalog query of that name."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        NotFoundError.__init__(self, message, suggestions)
+
+
+class UnknownCodeError(QueryError, NotFoundError):
+    """A billing code the graph does not hold (the closest codes in ``suggestions``)."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        NotFoundError.__init__(self, message, suggestions)
+
+
+class UnknownPayerError(QueryError, NotFoundError):
+    """A payer (or Medicare contractor) the graph does not hold."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        NotFoundError.__init__(self, message, suggestions)
+
+
+class UnknownPlaceOfServiceError(QueryError, NotFoundError):
+    """A place of service that is not in the graph's place-of-service code set."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        NotFoundError.__init__(self, message, suggestions)
+
+
+class UnknownDiagnosisError(QueryError, NotFoundError):
+    """An ICD-10-CM code that is not in the loaded ICD-10-CM release."""
 
     def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
         NotFoundError.__init__(self, message, suggestions)

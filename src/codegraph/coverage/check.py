@@ -1,24 +1,20 @@
 """The coverage check: is this code covered by this payer, for this diagnosis, in this setting, on
 this date, and does it need prior authorization?
 
-The facts come from one catalog query (``queries/coverage/coverage-check.rq``), bound through
-``codegraph.query``: every assertion about the code at the payer, with its dates, how the
-diagnosis and place of service relate to it, and where it was read. This module weighs them:
+The facts come from one catalog query (``queries/coverage/coverage-check.rq``): every assertion
+about the code at the payer, with its dates, how the diagnosis and place of service relate to it,
+and where it was read. The coverage rule (``rule.py``, the one the matrix uses too) weighs them;
+this module adds what an analyst reads beside the answer: policies, publishers, evidence, notes.
 
-- an assertion not in effect on the date, for another line of business, or limited to other
-  places of service is *not used*, and the answer says why;
-- "not stated" and "source declares unavailable" are no decision;
-- a diagnosis the assertion lists as not supporting coverage, or one missing from its list of
-  supporting diagnoses, makes it a "not covered"; a supporting one makes it "covered" (still
-  "conditional" when the policy also asks for documentation);
-- assertions in effect that disagree (covered or conditional against not covered) give
-  "conflict", listing each; no usable assertion gives "unknown" — an honest answer, not an error.
+What is not in the graph is refused before any answer (``names.py``): a code, payer, place of
+service or diagnosis the graph does not hold raises a ``NotFoundError`` naming the closest ones.
+"Unknown" is kept for what the graph holds but cannot decide.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -29,14 +25,10 @@ from ..errors import CellProblem, QueryError
 from ..imports import fields
 from ..query import run_query
 from ..store import GraphStore
+from . import names
+from .rule import ANSWERS, DECISIONS, Assertion, Decision, Question, Weighed, decide
 
 QUERY = "coverage-check"
-DECISIONS = ("covered", "conditional", "not-covered")
-ANSWERS = ("covered", "not-covered", "conditional", "conflict", "unknown")
-_NO_DECISION = {
-    "not-stated": "the source names the payer but states no coverage position",
-    "source-declares-unavailable": "the source says this payer's policy data is not available",
-}
 
 
 @dataclass(frozen=True)
@@ -75,6 +67,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class LineAnswer:
+    """The answer for one line of business, when the payer's lines of business were weighed apart."""
+
+    line_of_business: str
+    coverage: str
+    prior_authorization: str
+
+
+@dataclass(frozen=True)
 class CoverageAnswer:
     """The check's answer: coverage, prior authorization, the findings used and those set aside."""
 
@@ -82,13 +83,16 @@ class CoverageAnswer:
     payer: str
     date: date
     coverage: str  # one of ANSWERS
-    prior_authorization: str  # required | not-required | unknown | conflict
+    prior_authorization: str  # required | not-required | unknown | conflict | varies
     summary: str
     diagnosis: str | None = None
     place_of_service: str | None = None
     line_of_business: str | None = None
     used: tuple[Finding, ...] = ()
     not_used: tuple[Finding, ...] = ()
+    rests_on: tuple[str, ...] = ()  # the assertions (IRIs) the coverage status rests on
+    by_line_of_business: tuple[LineAnswer, ...] = ()  # when the payer's lines of business were weighed apart
+    notes: tuple[str, ...] = ()  # what the asked values need said (a diagnosis that is not billable)
 
     @property
     def conflict(self) -> bool:
@@ -105,6 +109,9 @@ class CoverageAnswer:
             "coverage": self.coverage,
             "prior_authorization": self.prior_authorization,
             "summary": self.summary,
+            "notes": list(self.notes),
+            "rests_on": list(self.rests_on),
+            "by_line_of_business": [asdict(line) for line in self.by_line_of_business],
             "used": [finding.to_json() for finding in self.used],
             "not_used": [finding.to_json() for finding in self.not_used],
         }
@@ -116,18 +123,8 @@ class CoverageAnswer:
         return render_text(self)
 
 
-@dataclass
-class _Question:
-    code: str
-    payer: str
-    day: date
-    diagnosis: str | None
-    place_of_service: str | None
-    line_of_business: str | None
-
-
 def _question(code: str, payer: str, on: date | None, diagnosis: str | None, place_of_service: str | None,
-              line_of_business: str | None) -> _Question:
+              line_of_business: str | None) -> Question:
     try:
         given = {"code": code, "payer": payer, "diagnosis": diagnosis, "place_of_service": place_of_service,
                  "line_of_business": line_of_business}
@@ -137,23 +134,16 @@ def _question(code: str, payer: str, on: date | None, diagnosis: str | None, pla
         notation = code.strip().upper()
         if not any(pattern.fullmatch(notation) for pattern in fields.CODE_PATTERNS.values()):
             raise CellProblem("code", f"{code!r} is not a CPT or HCPCS code (e.g. 20610, 0627T, J7321)")
-        return _Question(
+        return Question(
             code=notation,
             payer=fields.payer_name("payer", payer),
             day=on or date.today(),
             diagnosis=fields.icd10cm("diagnosis", diagnosis) if diagnosis else None,
-            place_of_service=_one_place(place_of_service) if place_of_service else None,
+            place_of_service=place_of_service.strip() if place_of_service else None,
             line_of_business=fields.line_of_business("line_of_business", line_of_business or ""),
         )
     except CellProblem as problem:
         raise QueryError(f"{problem.column}: {problem.reason}") from None
-
-
-def _one_place(text: str) -> str:
-    places = fields.place_of_service_list("place_of_service", text)
-    if len(places) != 1:
-        raise CellProblem("place_of_service", f"give one place of service, e.g. 11; got {text!r}")
-    return places[0]
 
 
 def _text(term: Node | None) -> str | None:
@@ -167,93 +157,46 @@ def _day(term: Node | None) -> date | None:
     return None
 
 
-def _weigh(rows: list[Mapping[str, Node | None]], question: _Question) -> Finding:
-    """One assertion (its rows differ only by publisher and evidence) -> its finding."""
+def _count(term: Node | None) -> int:
+    return int(term.toPython()) if isinstance(term, Literal) else 0
+
+
+def _assertion(rows: list[Mapping[str, Node | None]]) -> tuple[Assertion, Finding]:
+    """One assertion (its rows differ only by publisher and evidence): the rule's facts, and the
+    finding to show (its outcome filled in once the rule has weighed it)."""
     first = rows[0]
-    status, timing = str(first["status"]), str(first["timing"])
-    dx_relation, pos_relation = str(first["dx_relation"]), str(first["pos_relation"])
-    supporting = int(first["supporting_count"].toPython()) if isinstance(first["supporting_count"], Literal) else 0
-    lob = _text(first["line_of_business"])
-    documentation = _text(first["documentation"])
-    effective_from, effective_through = _day(first["effective_from"]), _day(first["effective_through"])
+    facts = Assertion(
+        assertion=str(first["assertion"]), payer=str(first["payer_name"]), status=str(first["status"]),
+        prior_authorization=_text(first["prior_auth"]) or "unknown", line_of_business=_text(first["line_of_business"]),
+        effective_from=_day(first["effective_from"]), effective_through=_day(first["effective_through"]),
+        supporting=_count(first["supporting_count"]), dx_relation=str(first["dx_relation"]),
+        pos_relation=str(first["pos_relation"]), documentation=_text(first["documentation"]), policy=_text(first["policy"]),
+    )
     publishers = sorted({f"{row['publisher']}" + (f" ({row['jurisdiction']})" if row["jurisdiction"] else "")
                          for row in rows if row["publisher"] is not None})
     evidence = sorted({EvidenceRef(str(row["document"]), int(str(row["line"])) if row["line"] is not None else None, _text(row["quote"]))
                        for row in rows if row["document"] is not None}, key=lambda ref: (ref.document, ref.line or 0))
-
-    outcome, note = _outcome(status, timing, dx_relation, pos_relation, supporting, lob, documentation,
-                             effective_from, effective_through, question)
-    return Finding(
-        assertion=str(first["assertion"]), payer=str(first["payer_name"]), status=status,
-        prior_authorization=_text(first["prior_auth"]) or "unknown", outcome=outcome, note=note,
-        line_of_business=lob, policy=_text(first["policy"]), policy_title=_text(first["policy_title"]),
-        publishers=tuple(publishers), effective_from=effective_from, effective_through=effective_through,
-        documentation=documentation, evidence=tuple(evidence),
+    finding = Finding(
+        assertion=facts.assertion, payer=facts.payer, status=facts.status, prior_authorization=facts.prior_authorization,
+        outcome="", note="", line_of_business=facts.line_of_business, policy=facts.policy,
+        policy_title=_text(first["policy_title"]), publishers=tuple(publishers), effective_from=facts.effective_from,
+        effective_through=facts.effective_through, documentation=facts.documentation, evidence=tuple(evidence),
     )
+    return facts, finding
 
 
-def _outcome(status: str, timing: str, dx_relation: str, pos_relation: str, supporting: int, lob: str | None,
-             documentation: str | None, effective_from: date | None, effective_through: date | None,
-             question: _Question) -> tuple[str, str]:
-    if timing == "expired":
-        return "not-used", f"not in effect on {question.day}: it ended {effective_through}"
-    if timing == "not-yet-effective":
-        return "not-used", f"not in effect on {question.day}: it starts {effective_from}"
-    if question.line_of_business and lob and lob != question.line_of_business:
-        return "not-used", f"it is for {lob}, not {question.line_of_business}"
-    if pos_relation == "not-listed":
-        return "not-used", f"it covers other places of service, not {question.place_of_service}"
-    if status in _NO_DECISION:
-        return "no-decision", _NO_DECISION[status]
-    if status in ("not-covered", "experimental"):
-        return "not-covered", "not covered: experimental or investigational" if status == "experimental" else "not covered"
-    # covered or conditional: the diagnosis decides, where one is given and the assertion lists any
-    dx = question.diagnosis
-    if dx_relation == "excludes":
-        return "not-covered", f"diagnosis {dx} is listed as not supporting coverage"
-    if dx_relation == "not-listed":
-        return "not-covered", f"diagnosis {dx} is not among the {supporting} diagnoses that support coverage"
-    place = f"; covers place of service {question.place_of_service}" if pos_relation == "listed" else ""
-    needs = f"; the record must show: {documentation}" if documentation else ""
-    if dx_relation == "supports":
-        outcome = "conditional" if documentation else "covered"
-        return outcome, f"diagnosis {dx} supports coverage{needs}{place}"
-    if supporting:  # a list of supporting diagnoses, and none was given to check
-        listed = "the one supporting diagnosis" if supporting == 1 else f"one of {supporting} supporting diagnoses"
-        return "conditional", f"covered only with {listed} (give a diagnosis to check){needs}{place}"
-    if status == "conditional":
-        return "conditional", f"covered when the policy's criteria are met{needs}{place}"
-    return "covered", f"covered{needs}{place}"
-
-
-def _combine(used: list[Finding], not_used: list[Finding], question: _Question) -> tuple[str, str, str]:
-    """(coverage, prior authorization, summary) from the findings used."""
-    decisive = [f for f in used if f.outcome in DECISIONS]
-    outcomes = {f.outcome for f in decisive}
+def _summary(decision: Decision, question: Question, findings: list[Finding]) -> str:
     where = f"{question.code} at {question.payer} on {question.day}"
-    if not used and not not_used:
-        return "unknown", "unknown", f"unknown: the graph has no coverage assertion for {where}"
-    if not decisive:
-        reason = "the sources that apply state no decision" if used else "no assertion is in effect or applies"
-        set_aside = f"; {len(not_used)} more set aside (see 'not used')" if not_used else ""
-        return "unknown", "unknown", f"unknown: {reason} for {where}{set_aside}"
-    if "not-covered" in outcomes and outcomes & {"covered", "conditional"}:
-        coverage = "conflict"
-    elif "not-covered" in outcomes:
-        coverage = "not-covered"
-    elif "conditional" in outcomes:
-        coverage = "conditional"
-    else:
-        coverage = "covered"
-    weighed = decisive if coverage in ("conflict", "not-covered") else [f for f in decisive if f.outcome != "not-covered"]
-    stated = {f.prior_authorization for f in weighed} - {"unknown"}
-    prior_auth = "conflict" if len(stated) > 1 else (stated.pop() if stated else "unknown")
-    count = f"{len(decisive)} assertion{'s' if len(decisive) != 1 else ''}"
-    if coverage == "conflict":
-        summary = f"conflict: the sources in effect disagree for {where} ({count}; each is listed)"
-    else:
-        summary = f"{coverage.replace('-', ' ')} for {where} ({count})"
-    return coverage, prior_auth, summary
+    if decision.status == "unknown":
+        set_aside = sum(1 for f in findings if f.outcome == "not-used")
+        more = f"; {set_aside} more set aside (see 'not used')" if set_aside else ""
+        return f"unknown: {decision.reason} for {where}{more}"
+    if decision.status == "varies":
+        return f"varies by line of business for {where} ({decision.reason}); give a line of business to get one answer"
+    count = f"{len(decision.rests_on)} assertion{'s' if len(decision.rests_on) != 1 else ''}"
+    if decision.status == "conflict":
+        return f"conflict: the sources in effect disagree for {where} ({count}; each is listed)"
+    return f"{decision.status.replace('-', ' ')} for {where} ({count})"
 
 
 def check_coverage(
@@ -270,10 +213,22 @@ def check_coverage(
 
     ``payer`` is a payer's name (any case; 'UHC' is UnitedHealthcare) or a Medicare contractor's
     jurisdiction ('J-L') or number. ``on`` defaults to today. Raises ``QueryError`` for a value
-    that is not a code, ICD-10-CM code, place of service or line of business.
+    that is not a code, ICD-10-CM code or line of business, and a ``NotFoundError``
+    (``UnknownCodeError``, ``UnknownPayerError``, ``UnknownPlaceOfServiceError``,
+    ``UnknownDiagnosisError``) naming the closest matches for one the graph does not hold.
     """
     question = _question(code, payer, on, diagnosis, place_of_service, line_of_business)
-    params: dict[str, str] = {"code": question.code, "payer": question.payer, "date": question.day.isoformat()}
+    names.require_code(store, question.code)
+    names.require_payer(store, question.payer)
+    notes: list[str] = []
+    if question.place_of_service is not None:
+        question = Question(question.code, question.payer, question.day, question.diagnosis,
+                            names.require_place_of_service(store, question.place_of_service), question.line_of_business)
+    if question.diagnosis is not None:
+        note = names.lookup_diagnosis(store, question.diagnosis).note
+        if note:
+            notes.append(note)
+    params: dict[str, str] = {"code": question.code, "payer": question.payer}
     if question.diagnosis:
         params["dx"] = question.diagnosis
     if question.place_of_service:
@@ -281,18 +236,28 @@ def check_coverage(
     by_assertion: dict[str, list[Mapping[str, Node | None]]] = {}
     for row in run_query(store, QUERY, params).as_dicts():
         by_assertion.setdefault(str(row["assertion"]), []).append(row)
-    findings = [_weigh(rows, question) for _assertion, rows in sorted(by_assertion.items())]
-    order = {"not-covered": 0, "covered": 1, "conditional": 2, "no-decision": 3, "not-used": 4}
-    findings.sort(key=lambda f: (order[f.outcome], f.payer, f.policy or "", f.assertion))
-    used = [f for f in findings if f.outcome != "not-used"]
-    not_used = [f for f in findings if f.outcome == "not-used"]
-    coverage, prior_auth, summary = _combine(used, not_used, question)
+    shown: dict[str, Finding] = {}
+    facts = []
+    for _assertion_iri, rows in sorted(by_assertion.items()):
+        assertion, finding = _assertion(rows)
+        facts.append(assertion)
+        shown[assertion.assertion] = finding
+    decision = decide(facts, question)
+    findings = [_shown(shown[w.facts.assertion], w) for w in decision.weighed]
     return CoverageAnswer(
-        code=question.code, payer=question.payer, date=question.day, coverage=coverage,
-        prior_authorization=prior_auth, summary=summary, diagnosis=question.diagnosis,
-        place_of_service=question.place_of_service, line_of_business=question.line_of_business,
-        used=tuple(used), not_used=tuple(not_used),
+        code=question.code, payer=question.payer, date=question.day, coverage=decision.status,
+        prior_authorization=decision.prior_authorization, summary=_summary(decision, question, findings),
+        diagnosis=question.diagnosis, place_of_service=question.place_of_service, line_of_business=question.line_of_business,
+        used=tuple(f for f in findings if f.outcome != "not-used"), not_used=tuple(f for f in findings if f.outcome == "not-used"),
+        rests_on=tuple(w.facts.assertion for w in decision.rests_on),
+        by_line_of_business=tuple(LineAnswer(d.line_of_business or "", d.status, d.prior_authorization)
+                                  for d in decision.by_line_of_business),
+        notes=tuple(notes),
     )
 
 
-__all__ = ["ANSWERS", "CoverageAnswer", "EvidenceRef", "Finding", "check_coverage"]
+def _shown(finding: Finding, weighed: Weighed) -> Finding:
+    return replace(finding, outcome=weighed.outcome, note=weighed.note)
+
+
+__all__ = ["ANSWERS", "DECISIONS", "CoverageAnswer", "EvidenceRef", "Finding", "LineAnswer", "check_coverage"]

@@ -7,7 +7,8 @@ from datetime import date
 from .check import CoverageAnswer, Finding
 
 _LABELS = {"covered": "covered", "not-covered": "not covered", "conditional": "conditional (covered with criteria)",
-           "conflict": "conflict (sources disagree)", "unknown": "unknown", "no-decision": "no decision",
+           "conflict": "conflict (sources disagree)", "varies": "varies by line of business", "unknown": "unknown",
+           "no-decision": "no decision",
            "not-used": "not used"}
 
 
@@ -42,6 +43,12 @@ def render_text(answer: CoverageAnswer) -> str:
         f"prior authorization: {answer.prior_authorization}",
         f"summary:             {answer.summary}",
     ]
+    for note in answer.notes:
+        lines.append(f"note:                {note}")
+    if answer.by_line_of_business:
+        lines.append("by line of business:")
+        for line in answer.by_line_of_business:
+            lines.append(f"  - {line.line_of_business}: {_LABELS[line.coverage]}, prior authorization {line.prior_authorization}")
     if answer.used:
         lines.append("why:")
         for finding in answer.used:

@@ -1,9 +1,10 @@
 """The site's content: the query library's answers, as plain dataclasses, one ``CodePage`` per code.
 
-Everything a page shows comes from the graph through ``queries/site/*.rq`` and
-``coverage-matrix`` (run with ``codegraph.query`` on whatever store the caller opened) and from
-the SHACL report, never from the extractor's objects or the documents on disk: a site built from
-a remote endpoint shows what one built from a file does.
+Everything a page shows comes from the graph through ``queries/site/*.rq`` and the coverage
+matrix (``coverage/matrix.py``: the rule ``coverage check`` applies, on the report's as-of date),
+run on whatever store the caller opened, and from the SHACL report, never from the extractor's
+objects or the documents on disk: a site built from a remote endpoint shows what one built from a
+file does.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rdflib import Literal
 from rdflib.term import Node
 
+from ..coverage.matrix import MatrixCell, coverage_matrix
 from ..query import run_query
 from ..store import GraphStore
 from ..validate import Finding, ValidationReport
@@ -45,6 +48,8 @@ class SourceDocument:
     sha256: str
     is_page: bool  # an overview page describing the code (else a table coverage was imported from)
     spans: list[Span] = field(default_factory=list)
+    cut_kind: str | None = None  # the page reached us cut off: mid-word, mid-sentence, mid-row, mid-heading
+    cut_line: int | None = None  # the line the cut falls on
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,17 @@ class Fact:
     order: int | None = None
     asserted: bool | None = None
     span: Span | None = None
+    cut_off: bool = False  # the end of the page interrupts the value: what was read is kept, incomplete
+
+
+@dataclass
+class Structure:
+    """An anatomical structure a code's pages name, once, with a span in each page that names it."""
+
+    link: str | None
+    label: str
+    spans: list[Span] = field(default_factory=list)
+    cut_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,18 +93,6 @@ class CoverageRow:
     effective_from: str | None
     effective_through: str | None
     spans: tuple[Span, ...] = ()
-
-
-@dataclass(frozen=True)
-class MatrixCell:
-    """One row of ``coverage-matrix``: a code's coverage at one payer and line of business."""
-
-    code: str
-    payer: str
-    line_of_business: str | None
-    status: str
-    prior_auth: str
-    assertions: int
 
 
 @dataclass
@@ -114,6 +118,30 @@ class CodePage:
     def facts_of(self, facet: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.facet == facet]
 
+    def steps_by_document(self) -> list[tuple[SourceDocument | None, list[Fact]]]:
+        """The procedure steps, each source document's in its own order: two pages' steps are two
+        procedures as written, never interleaved (1, 1, 2, 2, ...)."""
+        groups: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.facts_of("step"):
+            groups[fact.span.document if fact.span else ""].append(fact)
+        documents = {document.iri: document for document in self.sources}
+        ordered = sorted(groups.items(), key=lambda item: (documents[item[0]].path if item[0] in documents else "", item[0]))
+        return [(documents.get(iri), sorted(steps, key=lambda f: (f.order if f.order is not None else 0, f.value)))
+                for iri, steps in ordered]
+
+    def anatomy_by_structure(self) -> list[Structure]:
+        """Each anatomical structure once, with every source that names it."""
+        structures: dict[str, Structure] = {}
+        for fact in self.facts_of("anatomy"):
+            key = fact.link or fact.value
+            found = structures.setdefault(key, Structure(fact.link, fact.value))
+            if fact.span is not None and all(span.document != fact.span.document for span in found.spans):
+                found.spans.append(fact.span)
+            found.cut_off = found.cut_off or fact.cut_off
+        for structure in structures.values():
+            structure.spans.sort(key=lambda span: (span.path, span.start))
+        return sorted(structures.values(), key=lambda s: (s.label.casefold(), s.link or ""))
+
     def gap_counts(self) -> dict[str, int]:
         counts = {"violation": 0, "warning": 0, "info": 0}
         for finding in self.gaps:
@@ -137,6 +165,7 @@ class SiteData:
     codes: list[CodePage]
     matrix: list[MatrixCell]
     report: ValidationReport
+    matrix_date: date
 
     @property
     def payers(self) -> list[str]:
@@ -183,8 +212,9 @@ def _file_name(system: str | None, code: str, taken: set[str]) -> str:
     return name
 
 
-def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
-    """Run the site's queries once each (for every code at once) and sort the rows into pages."""
+def collect_site_data(store: GraphStore, report: ValidationReport, on: date | None = None) -> SiteData:
+    """Run the site's queries once each (for every code at once) and sort the rows into pages. The
+    coverage matrix is for ``on`` (default: the report's as-of date, else today)."""
     taken: set[str] = set()
     pages: dict[str, CodePage] = {}
     for row in run_query(store, "site-codes").as_dicts():
@@ -207,7 +237,8 @@ def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
                     start=_int(row["start"]) or 0, end=_int(row["end"]) or 0, line=_int(row["line"]) or 0,
                     section=str(row["section"]), quote=str(row["quote"]))
         spans[(code, span.evidence)] = span
-        document = documents.setdefault((code, span.document), SourceDocument(span.document, span.path, str(row["sha256"]), False))
+        document = documents.setdefault((code, span.document), SourceDocument(span.document, span.path, str(row["sha256"]), False,
+                                                                             cut_kind=_text(row["cut_kind"]), cut_line=_int(row["cut_line"])))
         if span not in document.spans:
             document.spans.append(span)
 
@@ -216,7 +247,7 @@ def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
         found = spans.get((code, str(row["evidence"])))
         fact = Fact(facet=str(row["facet"]), fact=str(row["fact"]), value=str(row["value"]), detail=_text(row["detail"]),
                     note=_text(row["note"]), link=_text(row["link"]), order=_int(row["order"]),
-                    asserted=_bool(row["asserted"]), span=found)
+                    asserted=_bool(row["asserted"]), span=found, cut_off=_bool(row["cut_off"]) is True)
         for page in by_notation.get(code, []):
             page.facts.append(fact)
         if found is not None:  # a document a fact was read from is a page about the code
@@ -242,11 +273,8 @@ def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
         for page in by_notation.get(code, []):
             page.coverage.append(coverage)
 
-    matrix = [
-        MatrixCell(code=str(row["code"]), payer=str(row["payer"]), line_of_business=_text(row["line_of_business"]),
-                   status=str(row["status"]), prior_auth=str(row["prior_auth"]), assertions=_int(row["assertions"]) or 0)
-        for row in run_query(store, "coverage-matrix").as_dicts()
-    ]
+    matrix_date = on or report.as_of or date.today()
+    matrix = coverage_matrix(store, on=matrix_date).cells
     for cell in matrix:
         for page in by_notation.get(cell.code, []):
             page.matrix.append(cell)
@@ -265,4 +293,4 @@ def collect_site_data(store: GraphStore, report: ValidationReport) -> SiteData:
                                           c.spans[0].path if c.spans else "", c.spans[0].start if c.spans else -1))
         page.sources.sort(key=lambda d: (not d.is_page, d.path, d.sha256))
     codes = sorted(pages.values(), key=lambda p: (p.code, p.system or ""))
-    return SiteData(codes=codes, matrix=matrix, report=report)
+    return SiteData(codes=codes, matrix=matrix, report=report, matrix_date=matrix_date)

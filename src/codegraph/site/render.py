@@ -15,7 +15,8 @@ from functools import cached_property
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .data import CodePage, MatrixCell, SiteData
+from ..coverage.matrix import MatrixCell
+from .data import CodePage, SiteData
 from .diagram import Diagram
 from .excerpts import blocks
 from .links import safe_href
@@ -32,12 +33,12 @@ FACET_LABELS = {
     "unavailable": "Declared unavailable",
 }
 # coverage-matrix and cg:coverageStatus values, in the order a summary lists them
-STATUS_ORDER = ["covered", "conditional", "not-covered", "experimental", "conflict", "not-stated",
-                "source-declares-unavailable", "no-decision"]
-MATRIX_STATUSES = ["covered", "conditional", "not-covered", "conflict", "no-decision"]  # what coverage-matrix answers
+STATUS_ORDER = ["covered", "conditional", "not-covered", "experimental", "conflict", "varies", "not-stated",
+                "source-declares-unavailable", "unknown"]
+MATRIX_STATUSES = ["covered", "conditional", "not-covered", "conflict", "unknown"]  # what a matrix cell answers (coverage/rule.py)
 STATUS_LABELS = {"covered": "covered", "conditional": "conditional", "not-covered": "not covered",
-                 "experimental": "experimental", "conflict": "conflict", "not-stated": "not stated",
-                 "source-declares-unavailable": "declared unavailable", "no-decision": "no decision"}
+                 "experimental": "experimental", "conflict": "conflict", "varies": "varies by line of business",
+                 "not-stated": "not stated", "source-declares-unavailable": "declared unavailable", "unknown": "unknown"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class SiteRenderer:
             cells[(cell.code, cell.payer)].append(cell)
         rows = [page for page in self.data.codes if page.matrix]
         return self.env.get_template("matrix.html").render(root="", payers=payers, cells=cells, rows=rows,
-                                                           legend=MATRIX_STATUSES)
+                                                           legend=MATRIX_STATUSES, matrix_date=self.data.matrix_date)
 
     def code_page(self, page: CodePage, diagram: Diagram) -> str:
         related = {fact.link: self._pages_by_iri[fact.link] for fact in page.facts_of("related-code")
@@ -108,4 +109,5 @@ class SiteRenderer:
         sources = [(document, blocks(document.spans)) for document in page.sources]
         gaps = [(finding, page.span_of_node(finding.focus_node)) for finding in page.gaps]
         return self.env.get_template("code.html").render(root="../", page=page, diagram=diagram, related=related,
-                                                         sources=sources, gaps=gaps, counts=page.gap_counts())
+                                                         sources=sources, gaps=gaps, counts=page.gap_counts(),
+                                                         matrix_date=self.data.matrix_date)

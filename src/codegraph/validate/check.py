@@ -122,14 +122,19 @@ def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: dat
 def _report(results: list[EngineResult], lookup: Graph | StoreView, engine: str, day: date) -> ValidationReport:
     shapes = shapes_graph()
     facets = _facet_labels()
-    findings = [_finding(result, shapes, lookup, facets) for result in results]
+    places: dict[Node, tuple[str, str | None, int | None]] = {}
+    findings = [_finding(result, shapes, lookup, facets, places) for result in results]
     findings.sort(key=lambda f: (f.code or "", -f.severity_rank, f.shape, f.focus_node, f.path or "", f.message, f.value or ""))
     return ValidationReport(findings=findings, results_graph_source=lambda: report_graph(results), as_of=day, engine=resolve(engine))
 
 
-def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str]) -> Finding:
+def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str],
+             places: dict[Node, tuple[str, str | None, int | None]]) -> Finding:
     owner = owner_shape(shapes, result.source_shape)
     path = result.path
+    if result.focus not in places:
+        places[result.focus] = _place(lookup, result.focus)
+    level, document, line = places[result.focus]
     return Finding(
         severity=_SEVERITIES.get(result.severity, "violation"),
         focus_node=str(result.focus),
@@ -141,7 +146,28 @@ def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, fac
         code=_code_of(lookup, result.focus),
         facet=_facet_of(lookup, result.focus, path, facets),
         source_shape=str(result.source_shape) if result.source_shape != owner else None,
+        level=level,
+        document=document,
+        line=line,
     )
+
+
+def _place(data: Graph | StoreView, focus: Node) -> tuple[str, str | None, int | None]:
+    """(level, document, line) of a focus node: a code is judged over all its sources ("code");
+    anything else was read from one document, named by its file or URL, with the line where the
+    focus is a fact, a statement or a span."""
+    if (focus, RDF.type, CG.BillingCode) in data:
+        return "code", None, None
+    path = data.value(focus, CG.sourcePath)
+    if path is not None:  # a document
+        return "document", str(path), None
+    evidence = focus if data.value(focus, CG.inDocument) is not None else data.value(focus, CG.evidence)
+    if evidence is None:
+        return "document", None, None
+    document = data.value(evidence, CG.inDocument)
+    named = (data.value(document, CG.sourcePath) or data.value(document, CG.sourceKey) or document) if document is not None else None
+    line = data.value(evidence, CG.line)
+    return "document", str(named) if named is not None else None, int(line.toPython()) if isinstance(line, Literal) else None
 
 
 def _lookup_graph(dataset: Dataset | Graph) -> Graph:
@@ -192,7 +218,7 @@ def report_graph(results: list[EngineResult]) -> Graph:
     graph.bind("cgsh", CGSH)
     report = BNode("report")
     graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    graph.add((report, SH.conforms, Literal(not results)))  # SHACL 3.6: false whenever there is a result, of any severity
     for number, result in enumerate(sorted(results, key=EngineResult.key), start=1):
         node = BNode(f"result{number}")
         graph.add((report, SH.result, node))

@@ -152,6 +152,6 @@ def _finding_item(finding: Finding) -> str:
         f'<span class="badge {escape(finding.severity)}">{escape(finding.severity)}</span> '
         f'<span class="shape">{escape(short_iri(finding.shape))}</span>'
         f'<p class="message">{escape(finding.message)}</p>'
-        f'<div class="where">{escape(where)}</div>'
+        f'<div class="where">{escape(finding.where)} \u00b7 {escape(where)}</div>'
         "</li>"
     )

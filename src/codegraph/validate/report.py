@@ -28,10 +28,20 @@ class Finding:
     code: str | None  # notation of the code the finding belongs to, for grouping
     facet: str | None = None  # what part of the code's data it concerns ("modifiers", "payer policies", ...)
     source_shape: str | None = None  # the property shape that fired, when it is not ``shape`` itself
+    level: str = "document"  # "code": about the code, all its sources together; "document": about what one source says
+    document: str | None = None  # the file or URL the focus node was read from (a document-level finding)
+    line: int | None = None  # and its line, where the focus is a fact, statement or span
 
     @property
     def severity_rank(self) -> int:
         return SEVERITY_RANK[self.severity]
+
+    @property
+    def where(self) -> str:
+        """"per code", or the document (and line) the finding is about."""
+        if self.level == "code" or self.document is None:
+            return "per code" if self.level == "code" else "in the graph"
+        return f"{self.document} line {self.line}" if self.line is not None else self.document
 
 
 @dataclass
@@ -52,7 +62,9 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not any(f.severity == "violation" for f in self.findings)
+        """SHACL's ``sh:conforms`` (section 3.6): true only when there is no result at all, of any
+        severity. Whether a run *fails* is ``fails(fail_on)``, which the exit code follows."""
+        return not self.findings
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.severity for f in self.findings)
@@ -109,7 +121,7 @@ class ValidationReport:
             path = f" [{_short(finding.path)}]" if finding.path else ""
             value = f" = {_short(finding.value)}" if finding.value and finding.value != finding.focus_node else ""
             lines.append(f"  {finding.severity.upper():<9} {_short(finding.focus_node)}{path}{value}")
-            lines.append(f"            {finding.message}")
+            lines.append(f"            {finding.where}: {finding.message}")
         return "\n".join(lines) + "\n"
 
 
