@@ -19,10 +19,11 @@ def _timed(function, *args):
 
 
 def extract(folder: str, jobs: str) -> dict:
-    from codegraph.api import _read_all, collect_documents
+    from codegraph.api import __version__
+    from codegraph.builder import _read_all, collect_documents
 
-    paths = collect_documents([folder])
-    seconds, results = _timed(_read_all, paths, int(jobs), None)
+    paths, _skipped = collect_documents([folder])
+    seconds, results = _timed(lambda: list(_read_all(paths, __version__, int(jobs), None)))
     return {"documents": len(results), "seconds": seconds, "documents_per_second": len(results) / seconds}
 
 
@@ -32,13 +33,18 @@ def build(folder: str, target: str, jobs: str) -> dict:
 
     start = time.perf_counter()
     result = build_graph([folder], jobs=int(jobs))
+    figures: dict = {"documents": len(result.documents)}
     if target.endswith((".nq", ".nt", ".ttl", ".trig")):
         write_build(result, target)
+        figures["seconds"] = time.perf_counter() - start
+        figures["triples"] = result.quad_count()
     else:
         store = OxigraphStore(target)
-        load_into_store(result, store)
+        report = load_into_store(result, store)
         store.close()
-    return {"documents": len(result.documents), "triples": result.triple_count(), "seconds": time.perf_counter() - start}
+        figures["seconds"] = time.perf_counter() - start
+        figures.update(triples=report.quads, new=len(report.new), replaced=len(report.replaced), unchanged=len(report.unchanged))
+    return figures
 
 
 def icd10cm(target: str) -> dict:
@@ -93,15 +99,141 @@ def queries(source: str, kind: str, codes: str, repeat: str) -> dict:
 
 
 def export(store_dir: str, fmt: str, target: str) -> dict:
-    from codegraph import OxigraphStore, write_atomically
-    from codegraph.api import export_source
+    from codegraph import export_graph, open_store, write_atomically
 
     start = time.perf_counter()
-    write_atomically(target, export_source(OxigraphStore(store_dir), fmt))
+    with open_store(store_dir) as store:
+        write_atomically(target, export_graph(store, fmt))
     return {"seconds": time.perf_counter() - start, "bytes": Path(target).stat().st_size}
 
 
-STEPS = {"extract": extract, "build": build, "icd10cm": icd10cm, "validate": validate, "queries": queries, "export": export}
+def engine_dump(store_dir: str, fmt: str, target: str) -> dict:
+    """The baseline of an export: pyoxigraph alone writing the same store, no order asked for.
+    N-Quads is the store's own dump; Turtle (the union of the graphs, which the store cannot dump
+    as such) is a CONSTRUCT over every graph serialised by pyoxigraph, never leaving Rust."""
+    import pyoxigraph as ox
+
+    start = time.perf_counter()
+    store = ox.Store.read_only(store_dir)
+    if fmt == "nquads":
+        store.dump(target, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(target, format=ox.RdfFormat.TURTLE)
+    return {"seconds": time.perf_counter() - start, "bytes": Path(target).stat().st_size}
+
+
+def import_policies(table: str, target: str) -> dict:
+    """``codegraph import payer-policy TABLE`` into a store (a folder) or a file, as the command
+    line runs it."""
+    import contextlib
+
+    from codegraph.cli import main
+
+    start = time.perf_counter()
+    where = ["-o", target] if target.endswith((".nq", ".nt", ".ttl", ".trig")) else ["--store", target]
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # this step's stdout is its JSON
+            main(["import", "payer-policy", table, *where])
+    except SystemExit as exit_:
+        if exit_.code not in (0, None):
+            raise
+    seconds = time.perf_counter() - start
+    import csv
+
+    with open(table, encoding="utf-8", newline="") as handle:
+        rows = sum(1 for _ in csv.reader(handle)) - 1
+    return {"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds}
+
+
+def engine_load(nquads: str, target: str) -> dict:
+    """The baseline of a store load: pyoxigraph's bulk loader alone reading an N-Quads file into a
+    fresh store (what ``oxigraph load`` does)."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    shutil.rmtree(target, ignore_errors=True)
+    start = time.perf_counter()
+    store = ox.Store(target)
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    return {"seconds": time.perf_counter() - start, "quads": len(store)}
+
+
+def _server(location: str):
+    """An Oxigraph server on a free port over ``location``: (process, query URL)."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from codegraph.cli.serve_cmd import oxigraph_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [oxigraph_server(), "serve", "--location", location, "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, f"http://127.0.0.1:{port}/query"
+
+
+def push(store_dir: str, location: str) -> dict:
+    """``codegraph push`` of the whole store to a fresh Oxigraph server (its own process, whose
+    CPU time is not counted here)."""
+    import shutil
+
+    from codegraph import open_endpoint, open_store
+    from codegraph import push as send
+
+    shutil.rmtree(location, ignore_errors=True)
+    server, url = _server(location)
+    try:
+        with open_store(store_dir) as store:
+            start = time.perf_counter()
+            report = send(store, open_endpoint(url, timeout=600))
+            seconds = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+    return {"seconds": seconds, "graphs": len(report.graphs), "triples": report.triples}
+
+
+def oxigraph_load(nquads: str, location: str) -> dict:
+    """The baseline of a push: ``oxigraph load`` of the same quads into a fresh server location."""
+    import shutil
+    import subprocess
+
+    from codegraph.cli.serve_cmd import oxigraph_server
+
+    shutil.rmtree(location, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([oxigraph_server(), "load", "--location", location, "--file", nquads], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return {"seconds": time.perf_counter() - start}
+
+
+def site(store_dir: str, target: str) -> dict:
+    """``codegraph site`` of the store (validation, pages, diagrams)."""
+    import shutil
+
+    from codegraph import build_site, open_store
+
+    shutil.rmtree(target, ignore_errors=True)
+    with open_store(store_dir) as store:
+        start = time.perf_counter()
+        summary = build_site(store, target)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "pages": summary.pages, "codes": len(summary.codes)}
+
+
+STEPS = {"extract": extract, "build": build, "icd10cm": icd10cm, "validate": validate, "queries": queries, "export": export,
+         "engine_dump": engine_dump, "import_policies": import_policies, "engine_load": engine_load, "push": push,
+         "oxigraph_load": oxigraph_load, "site": site}
 
 if __name__ == "__main__":
     print(json.dumps(STEPS[sys.argv[1]](*sys.argv[2:])))

@@ -62,7 +62,7 @@ def _violations(dataset: Dataset) -> set[tuple[str, str, str | None]]:
     return {(f.shape.removeprefix(CGSH), f.focus_node, f.path) for f in report.findings if f.severity == "violation"}
 
 
-def test_planted_defects_are_each_reported_once(seed_build):
+def test_planted_defects_are_each_reported_once(seed_build, seed_report):
     data = _copy(seed_build.dataset)
     code = URIRef(CPT_1001T)
     graph = data.graph(URIRef("urn:test:defects"))

@@ -27,7 +27,7 @@ __all__ = [  # the one list of public names
     "import_mcd", "import_payer_policy", "list_queries", "load_import_into_store", "load_into_store",
     "missing_facets", "open_endpoint", "open_graph_file", "open_store", "push", "query_rows_xlsx", "reference_graphs",
     "run_named_query", "search_index", "serialize", "suggest", "validate_graph", "vocabularies", "write_atomically",
-    "write_build", "write_graph",
+    "write_build", "write_graph", "write_import",
 ]
 # Where a public name is defined: the first of these modules that has it (api first: it is light).
 _HOMES = ("api", "errors", "builder", "store", "store.push", "store.remote", "validate", "validate.gaps", "query",
@@ -87,6 +87,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         write_atomically,
         write_build,
         write_graph,
+        write_import,
     )
     from .builder import BuildResult, DocumentStatus, LoadReport, Skipped
     from .coverage import CoverageAnswer, CoverageMatrix, MatrixCell, PayerDisagreement

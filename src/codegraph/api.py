@@ -239,6 +239,16 @@ def add_import(dataset: Dataset, batch: ImportBatch) -> Dataset:
     return dataset
 
 
+def write_import(batch: ImportBatch, path: str | Path, include_reference: bool = True) -> int:
+    """Write an import to ``path`` in the format its extension names, atomically, in the canonical
+    order (with the ontology and code sets unless told not to): the bytes an export of a store
+    holding just this import writes. Returns the bytes written; a large table is sorted on disk,
+    never held in memory whole."""
+    from .export import write_export
+
+    return write_export(path, batch.canonical_nquads(include_reference))
+
+
 def load_import_into_store(batch: ImportBatch, store: GraphStore, include_reference: bool = True,
                            progress: ProgressCallback | None = None) -> None:
     """Put an import into ``store``: each imported table replaces the previous import of the same

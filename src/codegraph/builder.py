@@ -23,13 +23,21 @@ Loading into a store keeps **one current version of every source**:
 
 Writing a file writes the same graphs in the canonical order of ``export.py``, so a build's file
 and an export of the store it filled are the same bytes.
+
+A build holds its pages' N-Quads on disk, not in memory (``PageSpool``): each worker sorts its
+page's own graph once, the build appends it to a temporary file and keeps only the offsets and
+the small shared graphs (a graph per code, the payers', the activities'). A file is then written
+graph by graph in IRI order, reading each page's graph back; a store is bulk-loaded from the same
+bytes. Measured at 10,000 pages: the N-Quads text alone took 740 MB in memory, and the sets of
+lines the file writer sorted took the peak to 3.6 GB.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -181,13 +189,74 @@ class DocumentStatus:
     warnings: list[str] = field(default_factory=list)
 
 
+class PageSpool(Mapping[str, str]):
+    """Each page's N-Quads by source key, kept in a temporary file (deleted when closed or when
+    the process ends), with the lines of the shared graphs merged in memory.
+
+    A page is stored as its own graph's lines, sorted and each once (the canonical order of
+    ``export.py``), followed by the lines it adds to shared graphs. ``self[key]`` gives both as
+    text (what replacing the source in a store writes)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="codegraph-build-")
+        self._size = 0
+        # key -> (graph IRI, offset, bytes of the own graph, bytes in all, lines of the own graph)
+        self._index: dict[str, tuple[str, int, int, int, int]] = {}
+        self.shared: dict[str, set[str]] = {}  # shared graph IRI -> its lines
+
+    def add(self, key: str, graph: str, own: bytes, own_lines: int, shared: str) -> None:
+        """Keep a page: its own graph's sorted lines and its lines of shared graphs."""
+        data = own + shared.encode("utf-8")
+        self._file.seek(self._size)
+        self._file.write(data)
+        self._index[key] = (graph, self._size, len(own), len(data), own_lines)
+        self._size += len(data)
+        for line in shared.splitlines(keepends=True):
+            self.shared.setdefault(_graph_of(line), set()).add(line)
+
+    def _read(self, offset: int, length: int) -> bytes:
+        self._file.flush()
+        return os.pread(self._file.fileno(), length, offset)
+
+    def raw(self, key: str) -> bytes:
+        """A page's N-Quads as bytes (own graph, then shared lines)."""
+        _graph, offset, _own, length, _lines = self._index[key]
+        return self._read(offset, length)
+
+    def own_graphs(self) -> Iterator[tuple[str, str, int]]:
+        """(graph IRI, key, lines) of every page's own graph."""
+        for key, (graph, _offset, _own, _length, lines) in self._index.items():
+            yield graph, key, lines
+
+    def own_graph(self, key: str) -> bytes:
+        """A page's own graph: its lines sorted, each once."""
+        _graph, offset, own, _length, _lines = self._index[key]
+        return self._read(offset, own)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __getitem__(self, key: str) -> str:
+        return self.raw(key).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+
 @dataclass
 class BuildResult:
-    """What a build read: each source's facts and its named graphs as N-Quads text (what a store
-    bulk-loads and a file is written from; facts are mapped to RDF once, in the worker)."""
+    """What a build read: each source's facts and its named graphs as N-Quads (``nquads``, kept on
+    disk: what a store bulk-loads and a file is written from; facts are mapped to RDF once, in the
+    worker)."""
 
     documents: list[DocumentFacts] = field(default_factory=list)
-    nquads: dict[str, str] = field(default_factory=dict)  # source key -> its graphs' N-Quads
+    nquads: PageSpool = field(default_factory=PageSpool)  # source key -> its graphs' N-Quads
     errors: list[DocumentError] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, path of the same content)
     skipped: list[Skipped] = field(default_factory=list)
@@ -211,33 +280,58 @@ class BuildResult:
             self._dataset = dataset
         return self._dataset
 
-    def graphs(self) -> dict[str, list[str]]:
-        """Every graph the build writes, by IRI: each source's graph, the shared graphs, the
-        registry, the reference graphs and the extra graphs; lines as N-Quads."""
-        by_graph: dict[str, set[str]] = {}
-        for text in self.nquads.values():
-            for line in text.splitlines(keepends=True):
-                by_graph.setdefault(_graph_of(line), set()).add(line)
+    def _small_graphs(self) -> dict[str, set[str]]:
+        """The graphs that are not a page's own, by IRI: the shared graphs, the registry, the
+        reference graphs and the extra graphs (lines as N-Quads)."""
+        by_graph = {name: set(lines) for name, lines in self.nquads.shared.items()}
         registry = by_graph.setdefault(str(iris.SOURCES_GRAPH), set())
         activity = iris.extraction_activity_iri(self.version)
         for facts in self.documents:
             registry.update(registry_lines(facts.source.identity, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
         if self.include_reference:
             for name, lines in reference_nquads().items():
-                by_graph[str(name)] = set(lines)
+                by_graph.setdefault(str(name), set()).update(lines)
         for name, ntriples in self.extra_graphs.items():
             suffix = f" {nt_term(name)} .\n"
-            by_graph[str(name)] = {line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip()}
-        return {name: sorted(lines) for name, lines in sorted(by_graph.items())}
+            by_graph.setdefault(str(name), set()).update(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip())
+        return by_graph
+
+    def graphs(self) -> dict[str, list[str]]:
+        """Every graph the build writes, by IRI: each source's graph, the shared graphs, the
+        registry, the reference graphs and the extra graphs; lines as N-Quads (small builds:
+        ``canonical_nquads`` streams)."""
+        return {name: chunk.decode("utf-8").splitlines(keepends=True) for name, chunk in self._canonical_graphs()}
+
+    def _canonical_graphs(self) -> Iterator[tuple[str, bytes]]:
+        small = self._small_graphs()
+        pages = {graph: key for graph, key, _lines in self.nquads.own_graphs()}
+        for name in sorted(small.keys() | pages.keys()):
+            key = pages.get(name)
+            if key is None:
+                yield name, "".join(sorted(small[name])).encode("utf-8")
+            elif name in small:  # a page's graph that something else also wrote to: merge
+                lines = set(self.nquads.own_graph(key).decode("utf-8").splitlines(keepends=True)) | small[name]
+                yield name, "".join(sorted(lines)).encode("utf-8")
+            else:
+                yield name, self.nquads.own_graph(key)
 
     def canonical_nquads(self) -> Iterator[bytes]:
-        """The build in the canonical order of ``export.py``, a graph at a time."""
-        for lines in self.graphs().values():
-            yield "".join(lines).encode("utf-8")
+        """The build in the canonical order of ``export.py``, a graph at a time: each page's graph
+        is read back from disk, so memory holds one graph (and the small shared ones) at a time."""
+        for _name, chunk in self._canonical_graphs():
+            if chunk:
+                yield chunk
 
     def quad_count(self) -> int:
         """Quads the build writes (each quad once), as a file or a fresh store holds them."""
-        return sum(len(lines) for lines in self.graphs().values())
+        small = self._small_graphs()
+        count = sum(len(lines) for lines in small.values())
+        for graph, key, lines in self.nquads.own_graphs():
+            if graph in small:
+                count += len(set(self.nquads.own_graph(key).decode("utf-8").splitlines(keepends=True)) - small[graph])
+            else:
+                count += lines
+        return count
 
     def report_json(self) -> dict[str, Any]:
         return {
@@ -256,7 +350,18 @@ def _graph_of(line: str) -> str:
     return body[body.rfind(" <") + 2 : -1]
 
 
-def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, str] | DocumentError:
+@dataclass(frozen=True)
+class PageGraphs:
+    """A page's N-Quads as a worker hands them over: its own graph's lines sorted and each once
+    (UTF-8, ready to write), and its lines of shared graphs."""
+
+    graph: str
+    own: bytes
+    own_lines: int
+    shared: str
+
+
+def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, PageGraphs] | DocumentError:
     """Worker body: the facts and their N-Quads, or the error as a value, so one bad page never
     stops the others."""
     try:
@@ -265,28 +370,36 @@ def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, str] | 
         return DocumentError(item.display, error.reason, error.line, error.hint)
     key = facts.source.url or item.key
     facts = replace(facts, source=replace(facts.source, key=key, path=item.display))
-    return facts, facts_to_nquads(facts, version)
+    graph = str(iris.document_graph_iri(facts.source.identity))
+    suffix = f" <{graph}> .\n"
+    own: set[str] = set()
+    shared: list[str] = []
+    for line in facts_to_nquads(facts, version).splitlines(keepends=True):
+        if line.endswith(suffix):
+            own.add(line)
+        else:
+            shared.append(line)
+    return facts, PageGraphs(graph, "".join(sorted(own)).encode("utf-8"), len(own), "".join(shared))
 
 
 def _read_all(items: list[DocumentInput], version: str, jobs: int,
-              progress: ProgressCallback | None) -> list[tuple[DocumentFacts, str] | DocumentError]:
+              progress: ProgressCallback | None) -> Iterator[tuple[DocumentFacts, PageGraphs] | DocumentError]:
+    """Each item's outcome, in the order of ``items``, as soon as it is read (a generator: the
+    caller keeps what it needs and lets the rest go)."""
     if jobs <= 1 or len(items) < 2:
-        results = []
         for done, item in enumerate(items, start=1):
-            results.append(_read_one(item, version))
+            yield _read_one(item, version)
             if progress:
                 progress(done, len(items), item.display)
-        return results
+        return
     # Reading and mapping are pure Python and CPU bound: processes, not threads, use every core.
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = []
         chunk = max(1, min(64, len(items) // (jobs * 4) or 1))
         versions = [version] * len(items)
         for done, result in enumerate(pool.map(_read_one, items, versions, chunksize=chunk), start=1):
-            results.append(result)
+            yield result
             if progress:
                 progress(done, len(items), items[done - 1].display)
-        return results
 
 
 def build(paths: Iterable[str | Path], *, version: str, include_reference: bool = True, jobs: int = 1,
@@ -308,7 +421,7 @@ def build(paths: Iterable[str | Path], *, version: str, include_reference: bool 
             result.errors.append(outcome)
             result.report.append(DocumentStatus(item.display, "failed", error=outcome.reason, line=outcome.line))
             continue
-        facts, nquads = outcome
+        facts, page = outcome
         content = facts.source.content_sha256 or facts.source.sha256
         key = facts.source.identity
         original = seen_content.get(content) or seen_key.get(key)
@@ -319,7 +432,7 @@ def build(paths: Iterable[str | Path], *, version: str, include_reference: bool 
             continue
         seen_content[content] = seen_key[key] = item.display
         result.documents.append(facts)
-        result.nquads[key] = nquads
+        result.nquads.add(key, page.graph, page.own, page.own_lines, page.shared)
         result.report.append(
             DocumentStatus(item.display, "built", key=key, code=f"{facts.code.system} {facts.code.code}",
                            sha256=facts.source.sha256, graph=str(iris.document_graph_iri(key)), warnings=list(facts.warnings))
@@ -466,7 +579,7 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
     for start in range(0, len(fresh), BULK_BATCH_DOCUMENTS):
         batch = fresh[start : start + BULK_BATCH_DOCUMENTS]
         keys = [facts.source.identity for facts in batch]
-        store.bulk_load("".join(result.nquads[key] for key in keys).encode("utf-8"), [iris.document_graph_iri(key) for key in keys])
+        store.bulk_load(b"".join(result.nquads.raw(key) for key in keys), [iris.document_graph_iri(key) for key in keys])
         entries = "".join(line for facts in batch
                           for line in registry_lines(facts.source.identity, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
         store.load_nquads(entries.encode("utf-8"), [])

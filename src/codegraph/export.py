@@ -6,12 +6,26 @@ are then the same bytes, two exports of one graph are the same bytes, and an exp
 graph at a time instead of sorting the whole store in memory. Turtle, TriG and RDF/XML are
 written by pyoxigraph from that order (so every source of the same graph gives the same file);
 JSON-LD by rdflib.
+
+What it costs: an export is the store's own dump of each graph plus work done in C on whole
+graphs (``bytes.splitlines``, ``sorted``, ``bytes.replace``): no Python step per line. Sorting a
+graph's lines costs about a tenth of dumping them (measured at 1,000 pages: 0.5 s of CPU against
+4.3 s). The triple formats hold the union of the graphs, each triple once and sorted; that sort
+runs outside Python, in ``sort`` (GNU coreutils, byte order, on every core, spilling to disk), so
+memory stays bounded; where there is no GNU ``sort`` Python sorts the same lines the same way.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from itertools import chain
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -26,6 +40,8 @@ from .store.memory import rdf_format_for
 
 _OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 _PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
+_BLOCK = 1 << 22  # bytes read at a time from a scratch file
+_SORT_MEMORY = "512M"  # GNU sort's buffer; it spills sorted runs to disk beyond it
 
 
 def format_name(fmt: str) -> str:
@@ -43,7 +59,7 @@ def store_nquads(store: GraphStore, progress: Callable[[int, int, str], None] | 
         yield "".join(sorted({ntriple_line(*triple) for triple in unnamed})).encode("utf-8")
     names = store.graph_names()
     for done, name in enumerate(names, start=1):
-        yield b"".join(sorted(set(store.dump([name]).splitlines(keepends=True))))
+        yield b"".join(sorted(set(store.dump([name]).splitlines(keepends=True))))  # a store's graph is a set; a file's may repeat
         if progress is not None:
             progress(done, len(names), str(name))
 
@@ -65,7 +81,7 @@ def dataset_nquads(dataset: Dataset | Graph) -> Iterator[bytes]:
 
 
 def convert_nquads(chunks: Iterable[bytes], fmt: str) -> Iterator[bytes]:
-    """Canonical N-Quads chunks in ``fmt`` (a ``--format`` name)."""
+    """Canonical N-Quads chunks (each chunk one graph's lines) in ``fmt`` (a ``--format`` name)."""
     rdf_format = format_name(fmt)
     if rdf_format == "nquads":
         yield from chunks
@@ -76,19 +92,90 @@ def convert_nquads(chunks: Iterable[bytes], fmt: str) -> Iterator[bytes]:
         yield dataset.serialize(format="json-ld").encode("utf-8")
         return
     if rdf_format == "trig":
-        quads = ox.parse(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
+        quads = chain.from_iterable(ox.parse(chunk, format=ox.RdfFormat.N_QUADS) for chunk in chunks)
         yield _written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES))
         return
     # Triple formats hold the union of the graphs: each triple once, sorted, so the Turtle writer
     # groups a subject's triples together.
-    quads = ox.parse(b"".join(chunks), format=ox.RdfFormat.N_QUADS)
-    written = _written(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
-    data = b"".join(sorted(set(written.splitlines(keepends=True))))
-    if rdf_format == "nt":
-        yield data
+    with tempfile.TemporaryDirectory(prefix="codegraph-export-") as scratch:
+        union = os.path.join(scratch, "union.nt")
+        sort_unique((as_ntriples(chunk) for chunk in chunks), union, scratch)
+        if rdf_format != "nt":
+            written = os.path.join(scratch, "written")
+            ox.serialize(ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES), written,
+                         format=_OXIGRAPH_FORMATS[rdf_format], prefixes=_PREFIXES)
+            union = written
+        with open(union, "rb") as handle:
+            yield from line_blocks(handle)
+
+
+def as_ntriples(chunk: bytes) -> bytes:
+    """N-Quads lines as N-Triples lines (the graph dropped). A chunk of one named graph, as the
+    canonical chunks are, is done in one ``bytes.replace``; anything else is parsed."""
+    if not chunk:
+        return b""
+    first = chunk[: chunk.find(b"\n") + 1]
+    graph = next(iter(ox.parse(first, format=ox.RdfFormat.N_QUADS)), None) if first else None
+    if graph is not None and isinstance(graph.graph_name, ox.NamedNode) and chunk.endswith(b"\n"):
+        suffix = f" <{graph.graph_name.value}> .\n".encode()
+        # A line's last bytes are its graph and " .\n" (no raw newline inside a line), so
+        # the suffix occurs exactly once per line when every line is in that graph.
+        if chunk.count(suffix) == chunk.count(b"\n"):
+            return chunk.replace(suffix, b" .\n")
+    return _written(ox.serialize((quad.triple for quad in ox.parse(chunk, format=ox.RdfFormat.N_QUADS)),
+                                 format=ox.RdfFormat.N_TRIPLES))
+
+
+def line_blocks(handle: IO[bytes], size: int = _BLOCK) -> Iterator[bytes]:
+    """A file's bytes in blocks of about ``size`` that end at a line's end."""
+    while block := handle.read(size):
+        if not block.endswith(b"\n"):
+            block += handle.readline()
+        yield block
+
+
+def sort_unique(chunks: Iterable[bytes], target: str, scratch: str) -> None:
+    """Write the lines of ``chunks`` to the file ``target`` sorted by their bytes, each once."""
+    command = _gnu_sort()
+    if command is None:
+        lines = b"".join(chunks).split(b"\n")  # as sort reads them: a line ends at a newline only
+        if lines and not lines[-1]:
+            lines.pop()
+        with open(target, "wb") as out:
+            out.write(b"".join(line + b"\n" for line in dict.fromkeys(sorted(lines))))
         return
-    parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    yield _written(ox.serialize(parsed, format=_OXIGRAPH_FORMATS[rdf_format], prefixes=_PREFIXES))
+    with open(target, "wb") as out, tempfile.TemporaryFile(dir=scratch) as errors:
+        process = subprocess.Popen([command, "-u", "-S", _SORT_MEMORY, f"--parallel={os.cpu_count() or 1}", "-T", scratch],
+                                   stdin=subprocess.PIPE, stdout=out, stderr=errors, env={**os.environ, "LC_ALL": "C"})
+        stdin: IO[bytes] = process.stdin  # type: ignore[assignment]
+        try:
+            for chunk in chunks:
+                stdin.write(chunk)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            try:
+                stdin.close()
+            except BrokenPipeError:
+                pass
+        if process.wait() != 0:
+            errors.seek(0)
+            raise OSError(f"sort failed ({process.returncode}): {errors.read().decode('utf-8', 'replace').strip()}")
+
+
+@cache
+def _gnu_sort() -> str | None:
+    """GNU sort's path, when there is one: its byte order (LC_ALL=C) is Python's order of bytes."""
+    command = shutil.which("sort")
+    if command is None:
+        return None
+    try:
+        version = subprocess.run([command, "--version"], capture_output=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return command if b"GNU coreutils" in version else None
 
 
 def _written(data: bytes | None) -> bytes:

@@ -48,7 +48,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
             report_path: Path | None) -> None:
     import json
 
-    from ..api import import_dataset, load_import_into_store, open_store, search_index, write_atomically, write_graph
+    from ..api import load_import_into_store, open_store, search_index, write_atomically, write_import
 
     if report_path is not None:
         write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
@@ -58,7 +58,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
         click.echo("codegraph: error: no row could be imported; nothing was written", err=True)
         ctx.exit(EXIT_INPUT)
     if output is not None:
-        write_graph(import_dataset(batch, include_reference=not no_reference), output)
+        write_import(batch, output, include_reference=not no_reference)
     quads = None
     if store_dir is not None:
         with open_store(store_dir, create=True, timeout=store_wait()) as store:

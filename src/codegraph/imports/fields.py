@@ -2,6 +2,10 @@
 
 Each parser returns the normalised value or raises ``CellProblem`` naming the column and what is
 wrong, which the import turns into a ``RowError`` for that row while the other rows go on.
+
+The parsers are pure, and a table repeats its values (a few payers, statuses, dates and code
+lists over many rows), so each remembers its last answers (``_cells``): a row's cells then cost
+a dictionary look-up each instead of a parse.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import csv
 import html
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from ..choices import LINES_OF_BUSINESS
 from ..codes import BILLING_SYSTEMS, ICD10CM, MODIFIER
@@ -25,6 +29,8 @@ ICD10CM_PATTERN = ICD10CM.exact
 _SYSTEM_NAMES = {"cpt": "CPT", "hcpcs": "HCPCS", "hcpcs level ii": "HCPCS", "hcpcs-level-ii": "HCPCS"}
 _PRIOR_AUTH_SYNONYMS = {"yes": "required", "no": "not-required", "": "unknown"}
 _MODIFIER = MODIFIER.exact
+_cells = lru_cache(maxsize=1 << 14)  # answers remembered per parser; an error is not remembered
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _token(text: str) -> str:
@@ -32,6 +38,7 @@ def _token(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
+@_cells
 def code_system(column: str, text: str) -> str:
     """The code system a cell names (CPT or HCPCS, any spelling)."""
     system = _SYSTEM_NAMES.get(text.strip().lower())
@@ -40,6 +47,7 @@ def code_system(column: str, text: str) -> str:
     return system
 
 
+@_cells
 def billing_code(column: str, system: str, text: str) -> str:
     """A billing code of ``system``, checked against that system's pattern."""
     code = text.strip().upper()
@@ -49,6 +57,7 @@ def billing_code(column: str, system: str, text: str) -> str:
     return code
 
 
+@_cells
 def infer_code_system(column: str, text: str) -> tuple[str, str]:
     """(system, code) of a CPT or HCPCS code given without its system (MCD hcpc_code_id)."""
     code = text.strip().upper()
@@ -58,6 +67,7 @@ def infer_code_system(column: str, text: str) -> tuple[str, str]:
     raise CellProblem(column, f"{text!r} is neither a CPT code (5 characters, e.g. 20610 or 0627T) nor a HCPCS code (e.g. J7321)")
 
 
+@_cells
 def icd10cm(column: str, text: str) -> str:
     """An ICD-10-CM code with its dot ('R159' and 'r15.9' become 'R15.9')."""
     code = text.strip().upper()
@@ -68,6 +78,7 @@ def icd10cm(column: str, text: str) -> str:
     return code
 
 
+@_cells
 def icd10cm_list(column: str, text: str) -> tuple[str, ...]:
     """ICD-10-CM codes listed in a cell, each checked for the code system's shape."""
     return tuple(dict.fromkeys(icd10cm(column, item) for item in split_list(text)))
@@ -78,12 +89,18 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(";") if item.strip()]
 
 
+@_cells
 def iso_date(column: str, text: str) -> date | None:
     """YYYY-MM-DD (a time after it, as MCD exports write, is ignored) or MM/DD/YYYY; empty: None."""
     value = text.strip()
     if not value:
         return None
     head = value.split(" ", 1)[0].split("T", 1)[0]
+    if _ISO_DAY.fullmatch(head):  # the usual spelling: fromisoformat takes it as strptime would, much faster
+        try:
+            return date.fromisoformat(head)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
             return datetime.strptime(head, pattern).date()
@@ -92,6 +109,7 @@ def iso_date(column: str, text: str) -> date | None:
     raise CellProblem(column, f"{text!r} is not a date; write YYYY-MM-DD")
 
 
+@_cells
 def coverage_status(column: str, text: str) -> str:
     """A coverage status notation (covered, not-covered, conditional, ...)."""
     status = _token(text)
@@ -100,6 +118,7 @@ def coverage_status(column: str, text: str) -> str:
     return status
 
 
+@_cells
 def prior_authorization(column: str, text: str) -> str:
     """A prior authorization notation (required, not-required, unknown; yes/no accepted)."""
     value = _PRIOR_AUTH_SYNONYMS.get(_token(text), _token(text))
@@ -108,6 +127,7 @@ def prior_authorization(column: str, text: str) -> str:
     return value
 
 
+@_cells
 def line_of_business(column: str, text: str) -> str | None:
     """A line of business (commercial, medicare-ffs, medicare-advantage, medicaid), or None for an empty cell."""
     value = _token(text)
@@ -118,6 +138,7 @@ def line_of_business(column: str, text: str) -> str | None:
     return value
 
 
+@_cells
 def payer_name(column: str, text: str) -> str:
     """The payer's canonical name from the alias table ('UHC' -> 'UnitedHealthcare'); a name the
     table does not list is its own payer."""
@@ -127,6 +148,7 @@ def payer_name(column: str, text: str) -> str:
     return canonical_payer(name)
 
 
+@_cells
 def web_url(column: str, text: str) -> str | None:
     """An http(s) URL, or None for an empty cell."""
     value = text.strip()
@@ -137,6 +159,7 @@ def web_url(column: str, text: str) -> str | None:
     return value
 
 
+@_cells
 def modifier_code(column: str, text: str) -> str:
     """A HCPCS/CPT modifier (two letters or digits)."""
     code = text.strip().upper()
@@ -145,6 +168,7 @@ def modifier_code(column: str, text: str) -> str:
     return code
 
 
+@_cells
 def modifier_list(column: str, text: str) -> tuple[str, ...]:
     """The modifiers listed in a cell, each once."""
     return tuple(dict.fromkeys(modifier_code(column, item) for item in split_list(text)))
@@ -157,6 +181,7 @@ def known_places_of_service() -> frozenset[str]:
         return frozenset(row["code"].strip() for row in csv.DictReader(handle))
 
 
+@_cells
 def place_of_service_list(column: str, text: str) -> tuple[str, ...]:
     """The places of service listed in a cell, each a known CMS code."""
     places = []

@@ -9,6 +9,7 @@ number are chained with ``prov:wasRevisionOf``.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import CellProblem
@@ -24,10 +25,9 @@ COLUMNS = (
     "modifiers", "place_of_service",
 )
 REQUIRED = ("code_system", "code", "payer", "status")
-_POLICY_FACTS = (("policy_title", "title"), ("policy_url", "url"), ("effective_through", "effective_through"))
 
 
-def _record(row: Row) -> CoverageRecord:
+def _record(row: Row, policies: dict[tuple[str, str, str], tuple[PolicyVersion, int]]) -> CoverageRecord:
     system = fields.code_system("code_system", row.get("code_system"))
     code = fields.billing_code("code", system, row.get("code"))
     payer = fields.payer_name("payer", row.get("payer"))
@@ -39,58 +39,98 @@ def _record(row: Row) -> CoverageRecord:
     title, url = row.get("policy_title") or None, fields.web_url("policy_url", row.get("policy_url"))
     if not policy_id and (title or url):
         raise CellProblem("policy_id", "a policy title or URL is given without the policy_id it belongs to")
-    policy = None
+    status = fields.coverage_status("status", row.get("status"))
+    prior_auth = fields.prior_authorization("prior_auth", row.get("prior_auth"))
+    line_of_business = fields.line_of_business("line_of_business", row.get("line_of_business"))
+    supporting = fields.icd10cm_list("supporting_icd10", row.get("supporting_icd10"))
+    excluding = fields.icd10cm_list("excluding_icd10", row.get("excluding_icd10"))
+    modifiers = fields.modifier_list("modifiers", row.get("modifiers"))
+    places = fields.place_of_service_list("place_of_service", row.get("place_of_service"))
+    policy: PolicyVersion | None = None
     if policy_id:
-        policy = PolicyVersion(
-            publisher_key=payer, identifier=policy_id, version=effective_from.isoformat() if effective_from else "undated",
-            title=title, url=url, effective_from=effective_from, effective_through=effective_through, publisher_payer=payer,
-            evidence=(row.evidence,),
-        )
+        version = effective_from.isoformat() if effective_from else "undated"
+        identity = _identity(payer, policy_id, version)
+        first = policies.get(identity)
+        if first is None:  # the first row of a policy version gives its facts and its evidence
+            policy = PolicyVersion(
+                publisher_key=payer, identifier=policy_id, version=version, title=title, url=url,
+                effective_from=effective_from, effective_through=effective_through, publisher_payer=payer,
+                evidence=(row.evidence,),
+            )
+            policies[identity] = (policy, row.line)
+        else:
+            policy, line = first
+            for column, value, known in (("policy_title", title, policy.title), ("policy_url", url, policy.url),
+                                         ("effective_through", effective_through, policy.effective_through)):
+                if value != known:
+                    raise CellProblem(column, f"policy {policy_id} ({version}) already has {column} {known!r} at line {line}; "
+                                              "give one version one title, URL and end date")
+            if policy.identifier != policy_id or policy.publisher_key != payer:  # the same policy, spelled otherwise
+                policy = replace(policy, identifier=policy_id, publisher_key=payer, publisher_payer=payer)
     return CoverageRecord(
-        key=(payer_iri(payer).rsplit("/", 1)[-1], f"{system}-{code}", f"line-{row.line}"),
+        key=(_payer_key(payer), f"{system}-{code}", f"line-{row.line}"),
         system=system,
         code=code,
         payer=payer,
-        status=fields.coverage_status("status", row.get("status")),
-        prior_auth=fields.prior_authorization("prior_auth", row.get("prior_auth")),
+        status=status,
+        prior_auth=prior_auth,
         evidence=(row.evidence,),
-        line_of_business=fields.line_of_business("line_of_business", row.get("line_of_business")),
+        line_of_business=line_of_business,
         policy=policy,
         effective_from=effective_from,
         effective_through=effective_through,
         documentation=" ".join(row.get("documentation").split()) or None,
-        supporting=fields.icd10cm_list("supporting_icd10", row.get("supporting_icd10")),
-        excluding=fields.icd10cm_list("excluding_icd10", row.get("excluding_icd10")),
-        modifiers=fields.modifier_list("modifiers", row.get("modifiers")),
-        places_of_service=fields.place_of_service_list("place_of_service", row.get("place_of_service")),
+        supporting=supporting,
+        excluding=excluding,
+        modifiers=modifiers,
+        places_of_service=places,
     )
 
 
-def _policy_key(policy: PolicyVersion) -> tuple[str, str, str]:
+@lru_cache(maxsize=1 << 12)
+def _payer_key(payer: str) -> str:
+    return payer_iri(payer).rsplit("/", 1)[-1]
+
+
+@lru_cache(maxsize=1 << 14)
+def _identity(payer: str, policy_id: str, version: str) -> tuple[str, str, str]:
     """A policy version's identity: ``CPB 0179`` and ``cpb-0179`` of one payer are one policy."""
-    return policy_identity(policy)
+    return policy_identity(PolicyVersion(publisher_key=payer, identifier=policy_id, version=version))
 
 
-def _chain_revisions(records: list[CoverageRecord]) -> list[CoverageRecord]:
+def _chain_revisions(records: list[CoverageRecord], policies: dict[tuple[str, str, str], tuple[PolicyVersion, int]]) -> list[CoverageRecord]:
     """Point each dated version of a policy number at the version before it."""
-    dated: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
-    for record in records:
-        if record.policy and record.policy.effective_from:
-            dated.setdefault(_policy_key(record.policy)[:2], set()).add(_policy_key(record.policy))
+    dated: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for identity, (policy, _line) in policies.items():
+        if policy.effective_from:
+            dated.setdefault(identity[:2], []).append(identity)
     previous: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     for versions in dated.values():
         ordered = sorted(versions, key=lambda key: key[2])  # ISO dates sort as text
         previous.update(zip(ordered[1:], ordered[:-1], strict=True))
-    return [
-        replace(record, policy=replace(record.policy, revision_of=previous[_policy_key(record.policy)]))
-        if record.policy and _policy_key(record.policy) in previous else record
-        for record in records
-    ]
+    if not previous:
+        return records
+    revised: dict[int, PolicyVersion] = {}  # the records of one version share its PolicyVersion: revise it once
+    chained = []
+    for record in records:
+        old = record.policy
+        if old is not None and old.effective_from:
+            before = previous.get(_identity(old.publisher_key, old.identifier, old.version))
+            if before is not None:
+                new = revised.get(id(old))
+                if new is None:
+                    new = revised[id(old)] = replace(old, revision_of=before)
+                record = replace(record, policy=new)
+        chained.append(record)
+    return chained
 
 
 def read_payer_policy(path: str | Path, key: str | None = None) -> ImportRecords:
     """Read one payer policy CSV as the source ``key`` (default: its file name); bad rows are in
-    ``errors``, good ones in ``coverage``."""
+    ``errors``, good ones in ``coverage``.
+
+    Rows naming one policy version share one ``PolicyVersion``: its facts and evidence are its
+    first row's, and a later row that gives it another title, URL or end date is an error."""
     path = Path(path)
     key = key or path.name
     table = read_table(path, "payer-policy", REQUIRED, key)
@@ -104,23 +144,13 @@ def read_payer_policy(path: str | Path, key: str | None = None) -> ImportRecords
         records.sources = []
         return records
     records.rows_read = len(table.rows) + len(table.errors)
-    seen_policies: dict[tuple[str, str, str], tuple[PolicyVersion, int]] = {}
-    coverage: list[CoverageRecord] = []
+    policies: dict[tuple[str, str, str], tuple[PolicyVersion, int]] = {}
+    coverage = []
     for row in table.rows:
         try:
-            record = _record(row)
-            if record.policy:
-                first = seen_policies.setdefault(_policy_key(record.policy), (record.policy, row.line))
-                for column, attribute in _POLICY_FACTS:
-                    if getattr(first[0], attribute) != getattr(record.policy, attribute):
-                        raise CellProblem(column, f"policy {record.policy.identifier} ({record.policy.version}) already has "
-                                                  f"{column} {getattr(first[0], attribute)!r} at line {first[1]}; "
-                                                  "give one version one title, URL and end date")
-                record = replace(record, policy=replace(record.policy, evidence=first[0].evidence))
+            coverage.append(_record(row, policies))
         except CellProblem as problem:
             records.errors.append(RowError(str(path), row.line, problem.column, problem.reason))
-            continue
-        coverage.append(record)
-    records.coverage = _chain_revisions(coverage)
+    records.coverage = _chain_revisions(coverage, policies)
     records.errors.sort(key=lambda error: error.line or 0)
     return records

@@ -68,26 +68,28 @@ def decode(data: bytes) -> str:
 
 
 def _records(text: str) -> Iterator[tuple[int, int, int, str]]:
-    """(start line, start offset, end offset, raw text) of each non-blank record."""
-    position, line, length = 0, 1, len(text)
-    while position < length:
-        start, start_line, in_quotes, index = position, line, False, position
-        while index < length:
-            char = text[index]
-            if char == '"':
-                in_quotes = not in_quotes  # a doubled "" toggles twice: still right
-            elif char == "\n":
-                if not in_quotes:
-                    break
-                line += 1
-            index += 1
-        end = index
-        if end > start and text[end - 1] == "\r":
-            end -= 1
-        raw = text[start:end]
-        if raw.strip():
-            yield start_line, start, end, raw
-        position, line = index + 1, line + 1
+    """(start line, start offset, end offset, raw text) of each non-blank record.
+
+    A record ends at a newline outside double quotes. Whether a newline is inside quotes is the
+    parity of the quotes before it in the record (a doubled ``""`` counts twice), so the text is
+    read a line at a time with ``str.find``/``str.count`` rather than a character at a time."""
+    length = len(text)
+    start, start_line, line, position, in_quotes = 0, 1, 1, 0, False
+    while True:
+        newline = text.find("\n", position)
+        end = length if newline < 0 else newline
+        if text.count('"', position, end) % 2:
+            in_quotes = not in_quotes
+        if not in_quotes or newline < 0:
+            stop = end - 1 if end > start and text[end - 1] == "\r" else end
+            raw = text[start:stop]
+            if raw.strip():
+                yield start_line, start, stop, raw
+            if newline < 0:
+                return
+            start, start_line, in_quotes = newline + 1, line + 1, False
+        line += 1
+        position = end + 1
 
 
 class _TooLong(ValueError):
@@ -95,6 +97,8 @@ class _TooLong(ValueError):
 
 
 def _fields(raw: str) -> list[str] | None:
+    if '"' not in raw and "\r" not in raw and "\0" not in raw:
+        return raw.split(",")  # what csv.reader gives for a record without quotes
     try:
         parsed = list(csv.reader([raw], strict=True))
     except csv.Error as error:

@@ -44,7 +44,7 @@ class _DocumentMapper(TripleWriter):
             self.add(self.code_node, facet, node)
         return node
 
-    def map(self) -> dict[URIRef, list[Triple]]:
+    def map(self) -> TripleWriter:
         f = self.facts
         add = self.add
 
@@ -145,17 +145,15 @@ class _DocumentMapper(TripleWriter):
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
-        return self.named_graphs()
+        return self
 
 
 def facts_to_named_graphs(facts: DocumentFacts, version: str) -> dict[URIRef, list[Triple]]:
     """One document's triples by named graph: its own graph first, then the shared graphs (the
     code's, the payers', the extraction activity's); each list in a stable order."""
-    return _DocumentMapper(facts, version).map()
+    return _DocumentMapper(facts, version).map().named_graphs()
 
 
 def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
     """One document's named graphs as N-Quads text, for bulk loading into a store."""
-    mapper = _DocumentMapper(facts, version)
-    mapper.map()
-    return mapper.nquads()
+    return _DocumentMapper(facts, version).map().nquads()

@@ -29,10 +29,34 @@ _NT_ESCAPES = str.maketrans(
 )
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')  # a text without these is written as it is
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DATE = str(XSD.date)
+
+
+def _escaped(text: str) -> str:
+    return text.translate(_NT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
+def string_term(text: str) -> str:
+    """``Literal(text)`` in N-Triples form, without making the Literal."""
+    return f'"{_escaped(text)}"'
+
+
+def integer_term(value: int) -> str:
+    """``Literal(value)`` of an int in N-Triples form."""
+    return f'"{int(value)}"^^<{_XSD_INTEGER}>'
+
+
+def date_term(iso: str) -> str:
+    """``Literal(iso, datatype=XSD.date)`` in N-Triples form."""
+    return f'"{_escaped(iso)}"^^<{_XSD_DATE}>'
+
+
 def nt_term(term: Node) -> str:
     """A term as N-Triples writes it (``Literal.n3()`` may use Turtle's long strings, which N-Quads forbids)."""
     if isinstance(term, Literal):
-        text = f'"{str(term).translate(_NT_ESCAPES)}"'
+        text = f'"{_escaped(str(term))}"'
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype is not None and str(term.datatype) != _XSD_STRING:

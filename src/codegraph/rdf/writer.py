@@ -6,13 +6,22 @@ payer or an activity goes to a shared graph (a graph per code, the payers', the 
 store unions named graphs as a bag, so the same triple in many graphs would repeat query rows.
 Shared graphs are derived data: after sources are replaced or retired, ``build.py`` removes the
 shared nodes no source points at any more.
+
+The writer keeps N-Quads lines, not rdflib triples: each triple is written as its line once, when
+it is added (an IRI's form is remembered; a literal given as a Python value never becomes an
+rdflib ``Literal``, which costs more than the rest of the line). A code or payer is written once
+per source however often it is named, and a node written whole (an evidence span, a table's
+row) goes in as one block. Measured in one run on this project's 2-core machine: mapping a
+10,000-row policy table took 0.9 s of CPU instead of 7.9 s, and mapping 300 pages 0.6 s instead
+of 1.6 s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
@@ -20,94 +29,194 @@ from ..codes import cpt_category
 from ..vocab.payers import canonical_payer
 from . import iris
 from .namespaces import CG, CODE_SYSTEMS, SCHEMA
-from .terms import nquad_line
+from .terms import date_term, integer_term, nt_term, parse_nquads, string_term
 
 Triple = tuple[Node, Node, Node]
 
+# Terms the writer itself writes, looked up once (a DefinedNamespace attribute costs a call).
+_TYPE, _LABEL = RDF.type, RDFS.label
+_CONCEPT, _NOTATION, _IN_SCHEME = SKOS.Concept, SKOS.notation, SKOS.inScheme
+_EVIDENCE, _IN_DOCUMENT, _SECTION = CG.Evidence, CG.inDocument, CG.section
+_START, _END, _LINE, _QUOTE = CG.startOffset, CG.endOffset, CG.line, CG.quote
+_SOURCE_DOCUMENT, _SOURCE_KEY, _SHA256, _SOURCE_PATH = CG.SourceDocument, CG.sourceKey, CG.sha256, CG.sourcePath
+_BILLING_CODE, _CATEGORY, _PAYER, _ORGANIZATION, _NAME = CG.BillingCode, CG.category, CG.Payer, SCHEMA.Organization, SCHEMA.name
+_URL, _FORMAT, _ACTIVITY = SCHEMA.url, DCTERMS.format, PROV.Activity
+_NT_TYPE, _NT_EVIDENCE, _NT_IN_DOCUMENT, _NT_SECTION = (nt_term(term) for term in (_TYPE, _EVIDENCE, _IN_DOCUMENT, _SECTION))
+_NT_START, _NT_END, _NT_LINE, _NT_QUOTE = (nt_term(term) for term in (_START, _END, _LINE, _QUOTE))
+
 
 class TripleWriter:
-    """Collects one source's triples by named graph, each list in first-written order (a dict
-    keeps it ordered and drops repeats without the cost of a graph's indexes)."""
+    """Collects one source's triples by named graph as N-Quads lines, each graph's lines in
+    first-written order and each once."""
 
     def __init__(self, own_graph: URIRef):
         self.own_graph = own_graph
-        self.graphs: dict[URIRef, dict[Triple, None]] = {own_graph: {}}
+        self._terms: dict[URIRef, str] = {}  # IRI -> its N-Triples form, for this source
+        self._suffixes: dict[URIRef, str] = {}  # graph -> " <graph> .\n"
+        self._lines: dict[URIRef, dict[str, None]] = {own_graph: {}}
+        self._own = self._lines[own_graph]
+        self._blocks: list[str] = []  # lines of the own graph written as whole nodes (``write_block``)
+        self._own_suffix = self._suffix(own_graph)
+        self._codes: dict[tuple[str, str], URIRef] = {}  # shared nodes already written
+        self._payers: dict[str, URIRef] = {}
+
+    # -- term forms -----------------------------------------------------------------------
+
+    def term(self, node: Node) -> str:
+        """A term in N-Triples form (IRIs remembered: a source names the same ones again and again)."""
+        if type(node) is URIRef:
+            text = self._terms.get(node)
+            if text is None:
+                text = self._terms[node] = nt_term(node)
+            return text
+        return nt_term(node)
+
+    def _suffix(self, graph: URIRef) -> str:
+        suffix = self._suffixes.get(graph)
+        if suffix is None:
+            suffix = self._suffixes[graph] = f" {self.term(graph)} .\n"
+        return suffix
 
     # -- the source's own triples ---------------------------------------------------------
 
     def add(self, s: Node, p: Node, o: Node) -> None:
-        self.graphs[self.own_graph][(s, p, o)] = None
+        self._own[f"{self.term(s)} {self.term(p)} {self.term(o)}{self._own_suffix}"] = None
+
+    def add_term(self, s: Node, p: Node, o: str) -> None:
+        """A triple whose object is given in N-Triples form (``terms.string_term`` and friends)."""
+        self._own[f"{self.term(s)} {self.term(p)} {o}{self._own_suffix}"] = None
+
+    def emit(self, s: str, p: str, o: str) -> None:
+        """A triple of the source's own graph given as three terms in N-Triples form."""
+        self._own[f"{s} {p} {o}{self._own_suffix}"] = None
+
+    def write_block(self, subject: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """A node's triples in the source's own graph, all at once: ``subject`` and each
+        (predicate, object) in N-Triples form. For a mapper's hot path (a node per row or per
+        span, written once: the caller remembers which it wrote), so its lines are not checked
+        for repeats one by one."""
+        end = self._own_suffix
+        self._blocks.append("".join([f"{subject} {p} {o}{end}" for p, o in pairs]))
+
+    def take_blocks(self) -> str:
+        """The own graph's lines written with ``write_block`` so far (then forgotten): a large
+        source writes them out as it goes."""
+        text = "".join(self._blocks)
+        self._blocks.clear()
+        return text
+
+    def string(self, node: Node, prop: URIRef, value: str) -> None:
+        """A plain string value, written even when empty (``Literal(value)``)."""
+        self.add_term(node, prop, string_term(value))
+
+    def integer(self, node: Node, prop: URIRef, value: int) -> None:
+        self.add_term(node, prop, integer_term(value))
 
     def text(self, node: Node, prop: URIRef, value: str | None) -> None:
         """A text value; None and blank text say nothing, so they write nothing."""
         if value is not None and value.strip():
-            self.add(node, prop, Literal(value))
+            self.add_term(node, prop, string_term(value))
 
     def day(self, node: Node, prop: URIRef, value: date | str | None) -> None:
         if value:
-            self.add(node, prop, Literal(value if isinstance(value, str) else value.isoformat(), datatype=XSD.date))
+            self.add_term(node, prop, date_term(value if isinstance(value, str) else value.isoformat()))
 
     def evidence(self, source_key: str, document: URIRef, section: str, start: int, end: int, line: int, quote: str) -> URIRef:
-        """Where a fact was read: the section, the character span, the line and the words."""
+        """Where a fact was read: the section, the character span, the line and the words (write
+        each span once: both mappers remember the spans they wrote)."""
         node = iris.evidence_iri(source_key, start, end)
-        self.add(node, RDF.type, CG.Evidence)
-        self.add(node, CG.inDocument, document)
-        self.add(node, CG.section, Literal(section))
-        self.add(node, CG.startOffset, Literal(start))
-        self.add(node, CG.endOffset, Literal(end))
-        self.add(node, CG.line, Literal(line))
-        self.add(node, CG.quote, Literal(quote))
+        self.write_block(nt_term(node), (
+            (_NT_TYPE, _NT_EVIDENCE), (_NT_IN_DOCUMENT, self.term(document)), (_NT_SECTION, string_term(section)),
+            (_NT_START, integer_term(start)), (_NT_END, integer_term(end)), (_NT_LINE, integer_term(line)),
+            (_NT_QUOTE, string_term(quote))))
         return node
 
     def source_document(self, source_key: str, sha256: str, path: str, media_type: str | None = None,
                         url: str | None = None) -> URIRef:
         """The source itself: its key, its version (SHA-256 of its bytes), where it was read."""
         node = iris.document_iri(source_key)
-        self.add(node, RDF.type, CG.SourceDocument)
-        self.add(node, CG.sourceKey, Literal(source_key))
-        self.add(node, CG.sha256, Literal(sha256))
-        self.add(node, CG.sourcePath, Literal(path))
-        self.text(node, DCTERMS.format, media_type)
+        self.add(node, _TYPE, _SOURCE_DOCUMENT)
+        self.string(node, _SOURCE_KEY, source_key)
+        self.string(node, _SHA256, sha256)
+        self.string(node, _SOURCE_PATH, path)
+        self.text(node, _FORMAT, media_type)
         if url:
-            self.add(node, SCHEMA.url, URIRef(url))
+            self.add(node, _URL, URIRef(url))
         return node
 
     # -- shared nodes ----------------------------------------------------------------------
 
     def add_shared(self, graph: URIRef, s: Node, p: Node, o: Node) -> None:
-        self.graphs.setdefault(graph, {})[(s, p, o)] = None
+        lines = self._lines.get(graph)
+        if lines is None:
+            lines = self._lines[graph] = {}
+        lines[f"{self.term(s)} {self.term(p)} {self.term(o)}{self._suffix(graph)}"] = None
 
     def code(self, system: str, code: str) -> URIRef:
         """A billing code: its type, notation, scheme and (from its shape) category."""
-        node, graph = iris.code_iri(system, code), iris.code_graph_iri(system, code)
-        self.add_shared(graph, node, RDF.type, CG.BillingCode)
-        self.add_shared(graph, node, RDF.type, SKOS.Concept)
-        self.add_shared(graph, node, SKOS.notation, Literal(code))
-        self.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
+        node = self._codes.get((system, code))
+        if node is not None:
+            return node
+        node = self._codes[(system, code)] = iris.code_iri(system, code)
+        graph = iris.code_graph_iri(system, code)
+        self.add_shared(graph, node, _TYPE, _BILLING_CODE)
+        self.add_shared(graph, node, _TYPE, _CONCEPT)
+        self.add_shared(graph, node, _NOTATION, Literal(code))
+        self.add_shared(graph, node, _IN_SCHEME, CODE_SYSTEMS[system])
         category = "HCPCS Level II" if system == "HCPCS" else cpt_category(code)
         if category in iris.CATEGORY_NOTATIONS:
-            self.add_shared(graph, node, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
+            self.add_shared(graph, node, _CATEGORY, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
         return node
 
     def payer(self, name: str) -> URIRef:
         """A payer, by the canonical name the alias table gives (``vocab/payers.py``)."""
+        node = self._payers.get(name)
+        if node is not None:
+            return node
         canonical = canonical_payer(name)
-        node = iris.payer_iri(canonical)
-        self.add_shared(iris.PAYERS_GRAPH, node, RDF.type, CG.Payer)
-        self.add_shared(iris.PAYERS_GRAPH, node, RDF.type, SCHEMA.Organization)
-        self.add_shared(iris.PAYERS_GRAPH, node, SCHEMA.name, Literal(canonical))
+        node = self._payers[name] = iris.payer_iri(canonical)
+        self.add_shared(iris.PAYERS_GRAPH, node, _TYPE, _PAYER)
+        self.add_shared(iris.PAYERS_GRAPH, node, _TYPE, _ORGANIZATION)
+        self.add_shared(iris.PAYERS_GRAPH, node, _NAME, Literal(canonical))
         return node
 
     def activity(self, node: URIRef, label: str) -> URIRef:
-        self.add_shared(iris.ACTIVITY_GRAPH, node, RDF.type, PROV.Activity)
-        self.add_shared(iris.ACTIVITY_GRAPH, node, RDFS.label, Literal(label))
+        self.add_shared(iris.ACTIVITY_GRAPH, node, _TYPE, _ACTIVITY)
+        self.add_shared(iris.ACTIVITY_GRAPH, node, _LABEL, Literal(label))
         return node
 
     # -- output ------------------------------------------------------------------------------
 
-    def named_graphs(self) -> dict[URIRef, list[Triple]]:
-        """The source's own graph first, then the shared graphs it adds to."""
-        return {name: list(triples) for name, triples in self.graphs.items()}
+    def chunks(self) -> Iterator[str]:
+        """Every N-Quads line (one at a time, or a node's lines at once): the source's own graph
+        first, then the shared graphs it adds to."""
+        yield from self._own
+        yield from self._blocks
+        for name, lines in self._lines.items():
+            if name != self.own_graph:
+                yield from lines
+
+    def own_lines(self) -> Iterator[str]:
+        """The lines (and blocks) of the source's own graph."""
+        yield from self._own
+        yield from self._blocks
+
+    def shared_lines(self) -> Iterator[str]:
+        """The lines of the shared graphs this source adds to."""
+        for name, lines in self._lines.items():
+            if name != self.own_graph:
+                yield from lines
 
     def nquads(self) -> str:
-        return "".join(nquad_line(s, p, o, name) for name, triples in self.graphs.items() for s, p, o in triples)
+        return "".join(self.chunks())
+
+    def named_graphs(self) -> dict[URIRef, list[Triple]]:
+        """The source's own graph first, then the shared graphs it adds to, as rdflib triples
+        (read back from the lines: for tests and small jobs)."""
+        graphs: dict[URIRef, list[Triple]] = {name: [] for name, lines in self._lines.items() if lines or name == self.own_graph}
+        seen: set[tuple[Node, Node, Node, URIRef]] = set()
+        for s, p, o, g in parse_nquads(self.nquads().encode("utf-8")):
+            if (s, p, o, g) not in seen:
+                seen.add((s, p, o, g))
+                graphs[g].append((s, p, o))
+        return graphs

