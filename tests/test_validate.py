@@ -315,7 +315,7 @@ def test_planted_findings_carry_actionable_messages(planted):
     assert messages[("ProcedureStepSequenceShape", CPT_1001T)].startswith(
         "Procedure steps of 1001T read from ") and "there is no step 5 before step 6" in messages[("ProcedureStepSequenceShape", CPT_1001T)]
     assert "number two steps 2" in messages[("ProcedureStepSequenceShape", CPT_1002T)]
-    assert messages[("SunsetCodeShape", CPT_1001T)].startswith("1001T was sunset on 2020-07-01 (validated as of 2026-01-01)")
+    assert messages[("SunsetCodeShape", CPT_1001T)].startswith("Sunset on 2020-07-01 (validated as of 2026-01-01)")
     uhc = coverage(DOC, "UnitedHealthcare")
     assert messages[("SourceDisagreementShape", uhc)].startswith("UnitedHealthcare coverage of 1001T effective undated: ")
     assert messages[("SourceDisagreementShape", uhc)].endswith(

@@ -21,15 +21,16 @@ import os
 import zlib
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS
 from ..rdf.namespaces import CG
-from ..store.base import Checkpoint, GraphStore, Triple
+from ..store.base import Checkpoint, GraphStore
 from .engines import EngineResult, ValidationData, run_engine
-from .shapes import shapes_graph
+from .shapes import shapes_for_run
 
 DOCUMENTS_PER_PART = 1_000
 """Pages per part. The engine's cost grows faster than its input (measured with shifty 0.5.1:
@@ -62,7 +63,7 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
     return parts, shared
 
 
-def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple], engine: str,
+def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engine: str,
                    jobs: int | None) -> list[EngineResult] | None:
     """The engine's results over the whole ``store``, computed in parts; None when the store is
     too small to be worth splitting or can make no checkpoint (the caller then runs it whole)."""
@@ -74,10 +75,10 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple
     if checkpoint is None:
         return None
     owner = {graph: index for index, graphs in enumerate(parts) for graph in graphs}
-    reference_nt = ValidationData(reference, extra).ntriples()
+    reference_nt = ValidationData(reference).ntriples()
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
-            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine) for graphs in parts]
+            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of) for graphs in parts]
             results_by_part = [future.result() for future in futures]
     finally:
         checkpoint.close()
@@ -93,9 +94,9 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple
     return list(kept.values())
 
 
-def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str) -> list[EngineResult]:
+def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date) -> list[EngineResult]:
     blobs = [reference_nt, *checkpoint.dump_ntriples(graphs)]
-    return run_engine(engine, ValidationData([], ntriples=blobs), shapes_graph())
+    return run_engine(engine, ValidationData([], ntriples=blobs), shapes_for_run(as_of))
 
 
 def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | None:
