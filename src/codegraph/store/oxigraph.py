@@ -31,16 +31,24 @@ class OxigraphStore(GraphStore):
 
     def __init__(self, path: str | Path | None, *, create: bool = True):
         self.path = Path(path) if path is not None else None
+        self._store: ox.Store | None = None
         if self.path is None:  # in memory: scratch work, gone when closed
-            self.store = ox.Store()
+            self._store = ox.Store()
             return
         if not create and not _holds_store(self.path):
             raise StoreNotFoundError(self.path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store(str(self.path))
+            self._store = ox.Store(str(self.path))
         except OSError as exc:
             raise GraphInputError(f"{self.path}: cannot open the store: {exc}") from exc
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store (only this package's code uses it)."""
+        if self._store is None:
+            raise GraphInputError(f"{self.path}: the store is closed")
+        return self._store
 
     @classmethod
     def in_memory(cls) -> OxigraphStore:
@@ -162,8 +170,11 @@ class OxigraphStore(GraphStore):
             raise
 
     def close(self) -> None:
-        if self.path is not None:
-            self.store.flush()
+        """Flush and release the store, so another process (or this one) can open it."""
+        if self._store is not None:
+            if self.path is not None:
+                self._store.flush()
+            self._store = None  # the last reference: RocksDB closes and releases its lock
 
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else None!r})"
