@@ -11,7 +11,6 @@ from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
 from codegraph.model import CONCEPT_ROLES, COVERAGE_STATUSES, FACETS, PRIOR_AUTH_VALUES, STEP_KINDS
 from codegraph.rdf import CG, CGV
 from codegraph.resources import ontology_file, shapes_dir
-from codegraph.validate import shapes_graph
 from codegraph.validate.shapes import shapes_for_run
 
 NS = str(CG._NS)

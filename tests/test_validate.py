@@ -74,7 +74,7 @@ def test_planted_defects_are_each_reported_once(seed_build):
     # 1. a notation that does not match the CPT pattern
     graph.add((bad_code, RDF.type, CG.BillingCode))
     graph.add((bad_code, SKOS.notation, Literal("1001X")))
-    graph.add((bad_code, SKOS.inScheme, URIRef("http://www.ama-assn.org/go/cpt")))
+    graph.add((bad_code, SKOS.inScheme, URIRef("https://w3id.org/codegraph/id/scheme/cpt")))
     # 2. a coverage assertion without payer
     data.remove((aetna, CG.payer, None, None))
     # 3. a step without order
@@ -185,7 +185,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     bad_code = URIRef("http://purl.bioontology.org/ontology/CPT/1001X")
     graph.add((bad_code, RDF.type, CG.BillingCode))
     graph.add((bad_code, SKOS.notation, Literal("1001X")))
-    graph.add((bad_code, SKOS.inScheme, URIRef("http://www.ama-assn.org/go/cpt")))
+    graph.add((bad_code, SKOS.inScheme, URIRef("https://w3id.org/codegraph/id/scheme/cpt")))
     expect("BillingCodeShape", bad_code, SKOS.notation, value="1001X")
     graph.add((copy_code, CG.sunsetDate, Literal("2030-02-30", datatype=XSD_DATE)))  # no 30 February
     expect("BillingCodeShape", copy_code, CG.sunsetDate)

@@ -397,7 +397,7 @@ def retire_sources(store: GraphStore, graphs: Sequence[URIRef]) -> None:
 
 _UNUSED_CODE_GRAPHS = f"""
 SELECT DISTINCT ?g WHERE {{
-  GRAPH ?g {{ ?code a <{CG.BillingCode}> }}
+  GRAPH ?g {{ ?code <http://www.w3.org/2004/02/skos/core#inScheme> ?scheme }}
   FILTER(STRSTARTS(STR(?g), "{iris.CODE_GRAPHS}"))
   FILTER NOT EXISTS {{ GRAPH ?h {{ ?x ?p ?code }} FILTER(?h != ?g) }}
 }}"""

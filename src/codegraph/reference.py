@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 from .rdf.iris import ONTOLOGY_GRAPH
 from .rdf.terms import nquad_line
@@ -14,8 +15,9 @@ from .vocab import available_schemes, scheme_graph
 
 
 def reference_graphs() -> dict[URIRef, Graph]:
-    """The ontology and the shipped code sets, by named graph."""
-    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology_graph()}
+    """The ontology and the shipped code sets, by named graph. The ontology's blank nodes (its
+    OWL axioms and lists) get canonical labels, so every build writes the same bytes."""
+    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: to_canonical_graph(ontology_graph())}
     for name in available_schemes():
         graph = scheme_graph(name)
         graphs[URIRef(str(graph.identifier))] = graph

@@ -63,7 +63,8 @@ class _ImportMapper(TripleWriter):
         self.add(node, RDF.type, CG.PolicyDocument)
         self.add(node, RDF.type, PROV.Entity)
         self.add(node, CG.policyIdentifier, Literal(policy.identifier))
-        self.text(node, DCTERMS.title, policy.title)
+        if policy.title and policy.title.strip():
+            self.add(node, DCTERMS.title, Literal(policy.title, lang="en"))  # labels and titles are English, tagged alike
         if policy.url:
             self.add(node, SCHEMA.url, URIRef(policy.url))
         self.day(node, CG.effectiveFrom, policy.effective_from)
@@ -81,7 +82,7 @@ class _ImportMapper(TripleWriter):
     def diagnosis_group(self, group: DiagnosisGroup) -> URIRef:
         node = iris.imported_fact_iri(self.key, "diagnosis-group", *group.key)
         self.add(node, RDF.type, SKOS.Collection)
-        self.add(node, RDFS.label, Literal(group.label))
+        self.add(node, RDFS.label, Literal(group.label, lang="en"))
         for code in group.codes:
             self.add(node, SKOS.member, iris.code_iri("ICD-10-CM", code))
         return node
@@ -111,9 +112,9 @@ class _ImportMapper(TripleWriter):
         for group in record.groups:
             self.add(node, CG.diagnosisGroup, self.diagnosis_group(group))
         for modifier in record.modifiers:
-            self.add(node, CG.appliesToModifier, iris.modifier_iri(modifier))
+            self.add(node, CG.appliesToModifier, self.listed("modifiers", modifier, iris.modifier_iri(modifier)))
         for place in record.places_of_service:
-            self.add(node, CG.appliesToPlaceOfService, iris.place_of_service_iri(place))
+            self.add(node, CG.appliesToPlaceOfService, self.listed("place-of-service", place, iris.place_of_service_iri(place)))
         return node
 
     def modifier_note(self, note: ModifierNote) -> URIRef:
@@ -123,7 +124,7 @@ class _ImportMapper(TripleWriter):
         for row in note.evidence:
             self.add(node, CG.evidence, self.row(row))
         self.add(self.code(note.system, note.code), CG.modifierUsage, node)
-        self.add(node, CG.modifier, iris.modifier_iri(note.modifier))
+        self.add(node, CG.modifier, self.listed("modifiers", note.modifier, iris.modifier_iri(note.modifier)))
         self.add(node, CG.notation, Literal(note.modifier))
         self.text(node, CG.descriptionText, note.description)
         self.text(node, CG.whenToUse, note.when_to_use)

@@ -89,6 +89,32 @@ class TripleWriter:
             self.add_shared(graph, node, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
         return node
 
+    def related_code(self, system: str, code: str) -> URIRef:
+        """A code another names as related: a concept of its system (notation, scheme), written in
+        the code's shared graph. Not a ``cg:BillingCode`` unless a source is about it."""
+        node, graph = iris.code_iri(system, code), iris.code_graph_iri(system, code)
+        self.add_shared(graph, node, RDF.type, SKOS.Concept)
+        self.add_shared(graph, node, SKOS.notation, Literal(code))
+        self.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
+        return node
+
+    def listed(self, scheme: str, code: str, node: URIRef) -> URIRef:
+        """A code of a shipped code set (``place-of-service``, ``modifiers``, ``nucc-taxonomy``)
+        that a source names. The set's own graph describes the codes it lists; one it lacks still
+        gets its type, typed notation and scheme here (in a shared graph of its own), without the
+        label only the set gives, which is how the shapes find it (structure.ttl)."""
+        from ..vocab.schemes import SCHEMES, listed_notations
+
+        if code not in listed_notations(scheme):
+            spec, graph = SCHEMES[scheme], iris.code_graph_iri(scheme, code)
+            self.add_shared(graph, node, RDF.type, SKOS.Concept)
+            if spec.concept_type is not None:
+                self.add_shared(graph, node, RDF.type, spec.concept_type)
+            self.add_shared(graph, node, SKOS.notation, Literal(code, datatype=spec.notation_type))
+            self.add_shared(graph, node, SKOS.inScheme, iris.scheme_iri(scheme))
+            self.add_shared(graph, node, SKOS.editorialNote, Literal(f"Named by a source; not in codegraph's {spec.title}.", lang="en"))
+        return node
+
     def payer(self, name: str) -> URIRef:
         """A payer, by the canonical name the alias table gives (``vocab/payers.py``)."""
         canonical = canonical_payer(name)
@@ -100,7 +126,7 @@ class TripleWriter:
 
     def activity(self, node: URIRef, label: str) -> URIRef:
         self.add_shared(iris.ACTIVITY_GRAPH, node, RDF.type, PROV.Activity)
-        self.add_shared(iris.ACTIVITY_GRAPH, node, RDFS.label, Literal(label))
+        self.add_shared(iris.ACTIVITY_GRAPH, node, RDFS.label, Literal(label, lang="en"))
         return node
 
     # -- output ------------------------------------------------------------------------------
