@@ -7,7 +7,7 @@ modules are imported inside the functions that need them, so ``import codegraph`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +88,15 @@ def write_build(result: BuildResult, path: str | Path) -> int:
     from .builder import write_build as write
 
     return write(result, path)
+
+
+def write_run_metadata(result: BuildResult, path: str | Path, started: datetime, ended: datetime) -> int:
+    """Write one build run (a PROV activity with its times, the sources it used, the codegraph
+    agent) to ``path`` in the format its extension names. Returns the bytes written."""
+    from .builder import run_metadata
+    from .export import write_export
+
+    return write_export(path, [run_metadata(result, started, ended)])
 
 
 def reference_graphs() -> dict[URIRef, Graph]:

@@ -133,9 +133,8 @@ class _ImportMapper(TripleWriter):
         return node
 
     def map(self) -> TripleWriter:
-        self.activity(self.activity_node, f"codegraph import {self.records.kind} {self.version}")
         for source in self.records.sources:
-            self.source(source)
+            self.activity(self.activity_node, f"codegraph import {self.records.kind} {self.version}", self.version, self.source(source))
         for record in self.records.coverage:
             self.coverage(record)
         for note in self.records.modifier_notes:

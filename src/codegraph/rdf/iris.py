@@ -63,6 +63,12 @@ PAYERS_GRAPH = ID["graph/payers"]
 """The payer nodes every source points at."""
 ACTIVITY_GRAPH = ID["graph/activity"]
 """The extraction and import activities (one per kind and codegraph version)."""
+DATASET_GRAPH = ID["graph/dataset"]
+"""The VoID/DCAT description of the dataset (licence, versions, vocabularies)."""
+DATASET = ID["dataset"]
+"""The dataset a build writes, as VoID and DCAT describe it."""
+RUN_GRAPHS = ID["graph/run/"]
+"""Run metadata (a build's times): never in the data graphs, so builds stay byte-identical."""
 SOURCES_GRAPH = ID["graph/sources"]
 """The registry of current sources: one ``cg:SourceGraph`` node per source, with its key,
 version and kind. A source's graph is current exactly when the registry lists it."""
@@ -187,6 +193,16 @@ def extraction_activity_iri(version: str) -> URIRef:
 def import_activity_iri(kind: str, version: str) -> URIRef:
     """The activity of importing one kind of table with one codegraph version."""
     return ID[f"activity/import/{_key(kind)}/{_key(version)}"]
+
+
+def agent_iri(version: str) -> URIRef:
+    """codegraph itself, one version of it, as the PROV software agent of its activities."""
+    return ID[f"agent/codegraph/{_key(version)}"]
+
+
+def run_iri(started: str, sources: str) -> URIRef:
+    """One run of a build (its start time and the hash of what it read): run metadata only."""
+    return ID[f"run/{_hash(started + sources)}"]
 
 
 def value_iri(scheme: str, notation: str) -> URIRef:

@@ -60,6 +60,8 @@ _EXTERNAL_TERMS: dict[str, dict[str, str]] = {
     "skos:prefLabel": {"@language": "en"},
     "skos:definition": {"@language": "en"},
     "skos:editorialNote": {"@language": "en"},
+    "skos:scopeNote": {"@language": "en"},
+    "skos:hasTopConcept": {"@type": "@id"},
     "rdfs:label": {"@language": "en"},
     "rdfs:comment": {"@language": "en"},
     "rdfs:subClassOf": {"@type": "@id"},

@@ -48,7 +48,7 @@ class _DocumentMapper(TripleWriter):
         f = self.facts
         add = self.add
 
-        self.activity(self.activity_node, f"codegraph extract {self.version}")
+        self.activity(self.activity_node, f"codegraph extract {self.version}", self.version, self.document)
         self.source_document(self.key, f.source.sha256, f.source.path, url=f.source.url)
         add(self.document, CG.describesCode, self.code_node)
         self.code(f.code.system, f.code.code)

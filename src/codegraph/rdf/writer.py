@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
@@ -124,9 +124,18 @@ class TripleWriter:
         self.add_shared(iris.PAYERS_GRAPH, node, SCHEMA.name, Literal(canonical))
         return node
 
-    def activity(self, node: URIRef, label: str) -> URIRef:
+    def activity(self, node: URIRef, label: str, version: str, source: URIRef) -> URIRef:
+        """The PROV activity that made this source's facts (reading pages, or importing one kind of
+        table, with one codegraph version), associated with codegraph as a software agent. That it
+        used this source is said in the source's own graph, so it goes when the source goes."""
+        agent = iris.agent_iri(version)
         self.add_shared(iris.ACTIVITY_GRAPH, node, RDF.type, PROV.Activity)
         self.add_shared(iris.ACTIVITY_GRAPH, node, RDFS.label, Literal(label, lang="en"))
+        self.add_shared(iris.ACTIVITY_GRAPH, node, PROV.wasAssociatedWith, agent)
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, RDF.type, PROV.SoftwareAgent)
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, RDFS.label, Literal(f"codegraph {version}", lang="en"))
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, OWL.versionInfo, Literal(version))
+        self.add(node, PROV.used, source)
         return node
 
     # -- output ------------------------------------------------------------------------------
