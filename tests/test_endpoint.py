@@ -454,6 +454,10 @@ VIRTUOSO_FAILS = {
     "category-iii-coverage": "Virtuoso 7.2 returns two extra rows (expired policies): it evaluates the date filter differently",
     "coverage-matrix": "Virtuoso 7.2: 'SQ156 Internal Optimized compiler error: Bad dfe in sqlo_place_exp'",
     "missing-facets": "Virtuoso 7.2: 'SQ074' on BIND(... && EXISTS { ?codeNode ?property ?anything })",
+    # Reported by the issue-18 check (Virtuoso is not installed on this project's machines, so this
+    # set skips here): MIN() over long strings returns an empty string in Virtuoso 7.2, so the
+    # title site-codes picks for a code differs. The query is standard SPARQL; not worked around.
+    "site-codes": "Virtuoso 7.2: MIN() over long strings returns an empty string, so another title is picked",
 }
 
 

@@ -131,3 +131,17 @@ def test_a_planted_error_makes_the_graph_inconsistent(dl_check, seed_fact_graph,
     out = dl_check(*files, data=True)
     assert "consistent: true" in out["seed.rdf"]
     assert {name: "consistent: false" in out[f"{name}.rdf"] for name in PLANTED} == dict.fromkeys(PLANTED, True)
+
+
+def test_the_readme_diagram_is_made_from_the_ontology():
+    """docs/images/ontology.dot (drawn as ontology.png in the README) is what
+    scripts/ontology_diagram.py makes from the ontology today: rerun it after changing the model."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ontology_diagram", ROOT / "scripts" / "ontology_diagram.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.dot_source(Graph().parse(ontology_file()))
+    assert (ROOT / "docs" / "images" / "ontology.dot").read_text(encoding="utf-8") == expected
+    assert '"cg:Fact" -> "cg:Evidence" [label="cg:evidence"]' in expected

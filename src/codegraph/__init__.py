@@ -24,7 +24,7 @@ __all__ = [  # the one list of public names
     "format_query_rows", "import_dataset", "import_mcd", "import_payer_policy", "list_queries",
     "load_import_into_store", "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store",
     "push", "reference_graphs", "run_named_query", "serialize", "validate_graph", "vocabularies", "write_atomically",
-    "write_build", "write_graph", "write_run_metadata",
+    "write_build", "write_graph", "write_run_metadata", "linked_data_front",
 ]
 # Where a public name is defined: the first of these modules that has it (api first: it is light).
 _HOMES = ("api", "errors", "builder", "store", "store.push", "store.remote", "validate", "validate.gaps", "query",

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from .namespaces import BIOPORTAL, CGV, ID
+from .namespaces import BASE, BIOPORTAL, CGV, ID
 
 _KEY_HEX = 16  # hex digits of a SHA-256 in an IRI: 64 bits, ample for any corpus
 
@@ -152,6 +152,12 @@ def imported_assertion_iri(key: str, *fact_key: str) -> URIRef:
 def code_iri(system: str, code: str) -> URIRef:
     """A billing or diagnosis code (BioPortal-style IRI of its system)."""
     return BIOPORTAL[system][_key(code)]
+
+
+def code_page_iri(system: str, code: str) -> URIRef:
+    """The resolvable name of a code (``codegraph serve --resolve`` answers it; docs/w3id): a
+    code node keeps its BioPortal-style IRI and points here with ``rdfs:seeAlso``."""
+    return URIRef(f"{BASE}code/{_key(system)}/{_key(code)}")
 
 
 def payer_iri(canonical_name: str) -> URIRef:

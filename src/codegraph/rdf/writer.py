@@ -84,6 +84,7 @@ class TripleWriter:
         self.add_shared(graph, node, RDF.type, SKOS.Concept)
         self.add_shared(graph, node, SKOS.notation, Literal(code))
         self.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
+        self.add_shared(graph, node, RDFS.seeAlso, iris.code_page_iri(system, code))
         category = "HCPCS Level II" if system == "HCPCS" else cpt_category(code)
         if category in iris.CATEGORY_NOTATIONS:
             self.add_shared(graph, node, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
