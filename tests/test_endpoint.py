@@ -453,6 +453,10 @@ def test_serve_runs_the_oxigraph_server_read_only(tmp_path):
 VIRTUOSO_FAILS = {
     "category-iii-coverage": "Virtuoso 7.2 returns two extra rows (expired policies): it evaluates the date filter differently",
     "missing-facets": "Virtuoso 7.2: 'SQ074' on BIND(... && EXISTS { ?codeNode ?property ?anything })",
+    # Reported by the issue-18 check (Virtuoso is not installed on this project's machines, so this
+    # set skips here): MIN() over long strings returns an empty string in Virtuoso 7.2, so the
+    # title site-codes picks for a code differs. The query is standard SPARQL; not worked around.
+    "site-codes": "Virtuoso 7.2: MIN() over long strings returns an empty string, so another title is picked",
 }
 
 

@@ -16,7 +16,7 @@ def test_code_node(seed_build):
     g = seed_build.dataset
     assert (CODE, RDF.type, CG.BillingCode) in g
     assert (CODE, SKOS.notation, Literal("1001T")) in g
-    assert (CODE, SKOS.inScheme, URIRef("http://www.ama-assn.org/go/cpt")) in g
+    assert (CODE, SKOS.inScheme, URIRef("https://w3id.org/codegraph/id/scheme/cpt")) in g
     assert (CODE, CG.category, CGV["code-category/cpt-iii"]) in g
 
 

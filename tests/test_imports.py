@@ -121,7 +121,7 @@ def test_a_row_maps_to_the_coverage_model(policy_graph):
 def test_policy_documents_and_their_revisions(policy_graph):
     policy = iris.policy_iri("Aetna", "CPB-0179", "2024-01-01")
     assert (policy, RDF.type, CG.PolicyDocument) in policy_graph
-    assert (policy, DCTERMS.title, Literal("Viscosupplementation")) in policy_graph
+    assert (policy, DCTERMS.title, Literal("Viscosupplementation", lang="en")) in policy_graph
     assert (policy, DCTERMS.publisher, iris.payer_iri("Aetna")) in policy_graph
     assert (policy, SCHEMA.url, URIRef("https://example.org/aetna/cpb-0179")) in policy_graph
     old = iris.policy_iri("UnitedHealthcare", "UHC-2024T034", "2023-07-01")
@@ -263,7 +263,7 @@ def test_mcd_articles_become_medicare_assertions(mcd_batch, mcd_graph):
 
 def test_mcd_articles_contractors_groups_and_modifiers(mcd_graph):
     article = iris.policy_iri("cms-mcd", "A58001", "2")
-    assert (article, DCTERMS.title, Literal("Billing and Coding: Hyaluronic Acid Injections and Arthrocentesis of the Knee")) in mcd_graph
+    assert (article, DCTERMS.title, Literal("Billing and Coding: Hyaluronic Acid Injections and Arthrocentesis of the Knee", lang="en")) in mcd_graph
     assert (article, PROV.wasRevisionOf, iris.policy_iri("cms-mcd", "A58001", "1")) in mcd_graph
     assert set(mcd_graph.objects(article, DCTERMS.publisher)) == {iris.contractor_iri("12502"), iris.contractor_iri("04412")}
     novitas_jl = iris.contractor_iri("12502")

@@ -4,6 +4,7 @@ validation in parts on several cores gives the findings of one whole run."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,5 +73,5 @@ def test_no_room_for_a_checkpoint_means_one_whole_run(corpus_store, monkeypatch)
 
     monkeypatch.setattr("codegraph.store.oxigraph.tempfile.mkdtemp", refuse)
     assert corpus_store.checkpoint() is None
-    assert partition.validate_parts(corpus_store, [], [], "fast", 2) is None
+    assert partition.validate_parts(corpus_store, [], date(2026, 1, 1), "fast", 2) is None
     assert validate_store(corpus_store, jobs=2).findings == whole.findings

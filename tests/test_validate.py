@@ -74,7 +74,7 @@ def test_planted_defects_are_each_reported_once(seed_build, seed_report):
     # 1. a notation that does not match the CPT pattern
     graph.add((bad_code, RDF.type, CG.BillingCode))
     graph.add((bad_code, SKOS.notation, Literal("1001X")))
-    graph.add((bad_code, SKOS.inScheme, URIRef("http://www.ama-assn.org/go/cpt")))
+    graph.add((bad_code, SKOS.inScheme, URIRef("https://w3id.org/codegraph/id/scheme/cpt")))
     # 2. a coverage assertion without payer
     data.remove((aetna, CG.payer, None, None))
     # 3. a step without order
@@ -185,7 +185,7 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     bad_code = URIRef("http://purl.bioontology.org/ontology/CPT/1001X")
     graph.add((bad_code, RDF.type, CG.BillingCode))
     graph.add((bad_code, SKOS.notation, Literal("1001X")))
-    graph.add((bad_code, SKOS.inScheme, URIRef("http://www.ama-assn.org/go/cpt")))
+    graph.add((bad_code, SKOS.inScheme, URIRef("https://w3id.org/codegraph/id/scheme/cpt")))
     expect("BillingCodeShape", bad_code, SKOS.notation, value="1001X")
     graph.add((copy_code, CG.sunsetDate, Literal("2030-02-30", datatype=XSD_DATE)))  # no 30 February
     expect("BillingCodeShape", copy_code, CG.sunsetDate)
@@ -315,7 +315,7 @@ def test_planted_findings_carry_actionable_messages(planted):
     assert messages[("ProcedureStepSequenceShape", CPT_1001T)].startswith(
         "Procedure steps of 1001T read from ") and "there is no step 5 before step 6" in messages[("ProcedureStepSequenceShape", CPT_1001T)]
     assert "number two steps 2" in messages[("ProcedureStepSequenceShape", CPT_1002T)]
-    assert messages[("SunsetCodeShape", CPT_1001T)].startswith("1001T was sunset on 2020-07-01 (validated as of 2026-01-01)")
+    assert messages[("SunsetCodeShape", CPT_1001T)].startswith("Sunset on 2020-07-01 (validated as of 2026-01-01)")
     uhc = coverage(DOC, "UnitedHealthcare")
     assert messages[("SourceDisagreementShape", uhc)].startswith("UnitedHealthcare coverage of 1001T effective undated: ")
     assert messages[("SourceDisagreementShape", uhc)].endswith(

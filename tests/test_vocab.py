@@ -9,6 +9,7 @@ import re
 import pytest
 from rdflib import SKOS, Literal, URIRef
 
+from codegraph.rdf.namespaces import CG
 from codegraph.resources import vocab_dir
 from codegraph.vocab import SCHEMES, available_schemes, scheme_graph
 
@@ -53,14 +54,14 @@ def test_scheme_graph_iris_are_absolute(name):
 def test_known_entries():
     pos = scheme_graph("place-of-service")
     asc = URIRef("https://w3id.org/codegraph/id/pos/24")
-    assert (asc, SKOS.notation, Literal("24")) in pos
+    assert (asc, SKOS.notation, Literal("24", datatype=CG.PlaceOfServiceNotation)) in pos
     assert str(pos.value(asc, SKOS.prefLabel)) == "Ambulatory Surgical Center"
     assert len(set(pos.subjects(SKOS.inScheme, None))) >= 50
     anatomy = scheme_graph("anatomy")
     sphincter = URIRef("http://purl.obolibrary.org/obo/UBERON_0001367")
     assert str(anatomy.value(sphincter, SKOS.prefLabel)) == "external anal sphincter"
     nucc = scheme_graph("nucc-taxonomy")
-    assert (URIRef("https://w3id.org/codegraph/id/nucc/208C00000X"), SKOS.notation, Literal("208C00000X")) in nucc
+    assert (URIRef("https://w3id.org/codegraph/id/nucc/208C00000X"), SKOS.notation, Literal("208C00000X", datatype=CG.TaxonomyNotation)) in nucc
 
 
 def test_unverified_rows_are_marked_in_the_graph():

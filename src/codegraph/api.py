@@ -7,7 +7,7 @@ modules are imported inside the functions that need them, so ``import codegraph`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .choices import DEFAULT_ENGINE, STORE_WAIT_SECONDS
 
 if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
     from rdflib import Dataset, Graph, URIRef
     from rdflib.term import Identifier
 
@@ -91,6 +93,26 @@ def write_build(result: BuildResult, path: str | Path) -> int:
     from .builder import write_build as write
 
     return write(result, path)
+
+
+def write_run_metadata(result: BuildResult, path: str | Path, started: datetime, ended: datetime) -> int:
+    """Write one build run (a PROV activity with its times, the sources it used, the codegraph
+    agent) to ``path`` in the format its extension names. Returns the bytes written."""
+    from .builder import run_metadata
+    from .export import write_export
+
+    return write_export(path, [run_metadata(result, started, ended)])
+
+
+def linked_data_front(query_url: str, host: str, port: int, site: str | Path | None = None) -> ThreadingHTTPServer:
+    """An HTTP server on ``host:port`` that answers GETs on codegraph IRIs (a code, a node, the
+    ontology, the JSON-LD context) by content negotiation from the SPARQL server at ``query_url``
+    (the store's), and proxies everything else to that server (``resolve.py``). Call
+    ``serve_forever`` on it; ``site`` is a folder written by ``codegraph site`` (code pages as HTML)."""
+    from .resolve import serve_front
+
+    backend = query_url.rsplit("/query", 1)[0]
+    return serve_front(open_endpoint(query_url), backend, host, port, Path(site) if site else None)
 
 
 def reference_graphs() -> dict[URIRef, Graph]:

@@ -40,10 +40,11 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import PROV
 
 from .errors import DocumentError
@@ -55,7 +56,7 @@ from .rdf.mapper import facts_to_nquads
 from .rdf.namespaces import CG, bind_prefixes
 from .rdf.terms import nquad_line, nt_term
 from .read import read_document
-from .reference import reference_nquads
+from .reference import dataset_nquads, reference_nquads
 from .store.base import GraphStore
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
@@ -291,6 +292,7 @@ class BuildResult:
         if self.include_reference:
             for name, lines in reference_nquads().items():
                 by_graph.setdefault(str(name), set()).update(lines)
+            by_graph[str(iris.DATASET_GRAPH)] = set(dataset_nquads(self.version))
         for name, ntriples in self.extra_graphs.items():
             suffix = f" {nt_term(name)} .\n"
             by_graph.setdefault(str(name), set()).update(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip())
@@ -510,7 +512,7 @@ def retire_sources(store: GraphStore, graphs: Sequence[URIRef]) -> None:
 
 _UNUSED_CODE_GRAPHS = f"""
 SELECT DISTINCT ?g WHERE {{
-  GRAPH ?g {{ ?code a <{CG.BillingCode}> }}
+  GRAPH ?g {{ ?code <http://www.w3.org/2004/02/skos/core#inScheme> ?scheme }}
   FILTER(STRSTARTS(STR(?g), "{iris.CODE_GRAPHS}"))
   FILTER NOT EXISTS {{ GRAPH ?h {{ ?x ?p ?code }} FILTER(?h != ?g) }}
 }}"""
@@ -555,6 +557,7 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
     if result.include_reference:
         for name, lines in reference_nquads().items():
             store.load_nquads("".join(lines).encode("utf-8"), [name])
+        store.load_nquads("".join(dataset_nquads(result.version)).encode("utf-8"), [iris.DATASET_GRAPH])
     _load_extra_graphs(result, store)
     registered = registered_sources(store)
     present = set(store.graph_names())
@@ -617,3 +620,23 @@ def write_build(result: BuildResult, path: str | Path, fmt: str | None = None) -
     """Write the build to ``path`` (format from its extension unless ``fmt``), atomically, in
     the canonical order. Returns the bytes written."""
     return write_export(path, result.canonical_nquads(), fmt)
+
+
+def run_metadata(result: BuildResult, started: datetime, ended: datetime) -> bytes:
+    """One build run as a PROV activity, with its times, in a named graph of its own
+    (``iris.RUN_GRAPHS``) as N-Quads: what ``build --run-metadata FILE`` writes. Kept out of the
+    data graphs: they stay byte-identical from run to run, the run's times do not."""
+    sources = sorted(facts.source.identity for facts in result.documents)
+    run = iris.run_iri(started.isoformat(), "\n".join(sources))
+    graph = URIRef(str(iris.RUN_GRAPHS) + str(run).rsplit("/", 1)[-1])
+    lines = [
+        nquad_line(run, RDF.type, PROV.Activity, graph),
+        nquad_line(run, RDFS.label, Literal(f"codegraph build ({len(sources)} sources)", lang="en"), graph),
+        nquad_line(run, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime), graph),
+        nquad_line(run, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime), graph),
+        nquad_line(run, PROV.wasAssociatedWith, iris.agent_iri(result.version), graph),
+        nquad_line(run, PROV.wasInformedBy, iris.extraction_activity_iri(result.version), graph),
+        nquad_line(run, PROV.generated, iris.DATASET, graph),
+    ]
+    lines += [nquad_line(run, PROV.used, iris.document_iri(key), graph) for key in sources]
+    return "".join(sorted(lines)).encode("utf-8")

@@ -41,6 +41,7 @@ EXPORT_FORMATS = {
     "nq": "nquads",
     "jsonld": "json-ld",
     "json-ld": "json-ld",
+    "jsonld-expanded": "json-ld-expanded",
     "xml": "xml",
     "rdfxml": "xml",
 }

@@ -5,7 +5,8 @@ graph its N-Quads lines sorted, each once. A build's file and an export of the s
 are then the same bytes, two exports of one graph are the same bytes, and an export streams one
 graph at a time instead of sorting the whole store in memory. Turtle, TriG and RDF/XML are
 written by pyoxigraph from that order (so every source of the same graph gives the same file);
-JSON-LD by rdflib.
+JSON-LD by ``rdf/jsonld.py``, compacted with codegraph's published context (``--expanded``: expanded),
+in the same order.
 
 What it costs: an export is the store's own dump of each graph plus work done in C on whole
 graphs (``bytes.splitlines``, ``sorted``, ``bytes.replace``): no Python step per line. Sorting a
@@ -33,6 +34,7 @@ from rdflib import Dataset, Graph, URIRef
 from .choices import EXPORT_FORMATS
 from .errors import GraphInputError, QueryError
 from .files import write_atomically
+from .rdf.jsonld import write_jsonld
 from .rdf.namespaces import PREFIXES, bind_prefixes
 from .rdf.terms import nquad_line, ntriple_line
 from .store.base import GraphStore
@@ -86,10 +88,8 @@ def convert_nquads(chunks: Iterable[bytes], fmt: str) -> Iterator[bytes]:
     if rdf_format == "nquads":
         yield from chunks
         return
-    if rdf_format == "json-ld":
-        dataset = bind_prefixes(Dataset(default_union=True))
-        dataset.parse(data=b"".join(chunks).decode("utf-8"), format="nquads")
-        yield dataset.serialize(format="json-ld").encode("utf-8")
+    if rdf_format in ("json-ld", "json-ld-expanded"):
+        yield write_jsonld(b"".join(chunks), expanded=rdf_format == "json-ld-expanded")
         return
     if rdf_format == "trig":
         quads = chain.from_iterable(ox.parse(chunk, format=ox.RdfFormat.N_QUADS) for chunk in chunks)

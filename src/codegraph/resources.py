@@ -34,6 +34,12 @@ def ontology_file() -> Path:
     return resource_root() / "ontology" / "codegraph.ttl"
 
 
+def context_file() -> Path:
+    """The published JSON-LD context, ``ontology/context.jsonld`` (made from the ontology by
+    ``rdf/jsonld.py``; a test keeps the two in step)."""
+    return resource_root() / "ontology" / "context.jsonld"
+
+
 def shapes_dir() -> Path:
     """The SHACL shapes folder, ``ontology/shapes``."""
     return resource_root() / "ontology" / "shapes"

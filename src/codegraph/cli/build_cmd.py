@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -32,27 +33,32 @@ from .progress import quiet_option, stage
               help="Read documents in this many processes [default: the number of cores].")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the per-document build report (status, key, code, graph, error, warnings) as JSON.")
+@click.option("--run-metadata", "run_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write this run as a PROV activity with its start and end times (TriG, N-Quads, ...); kept out of "
+                   "the graph, which stays byte-identical from run to run.")
 @click.option("--fail-on", type=click.Choice([*SEVERITIES, "never"]), default="never", show_default=True,
               help="Exit 1 when the check (the same as 'codegraph validate') finds anything at or above this severity.")
 @quiet_option
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, store_dir: Path | None, prune: bool,
           source_id: str | None, no_reference: bool, icd10cm: bool, no_validate: bool, jobs: int | None,
-          report_path: Path | None, fail_on: str) -> None:
+          report_path: Path | None, run_path: Path | None, fail_on: str) -> None:
     """Read the documents under PATHS (files or folders of .txt, .md, .html pages) and build the
     knowledge graph, one named graph per source. Rebuilding after an edit replaces that source's
     graph. A bad document is reported and skipped; the exit code is 2 if any failed or was skipped."""
     import json
     import os
+    from datetime import datetime
 
     from ..api import build as build_graph
-    from ..api import check_build, load_into_store, open_store, search_index, validate_graph, write_atomically, write_build
+    from ..api import check_build, load_into_store, open_store, search_index, validate_graph, write_atomically, write_build, write_run_metadata
 
     if output is None and store_dir is None:
         raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
     if prune and store_dir is None:
         raise click.UsageError("--prune retires sources from a store: give --store DIR")
     jobs = jobs or os.cpu_count() or 1
+    started = datetime.now(UTC)
     with stage("reading", "document") as progress:
         result = build_graph(paths, include_reference=not no_reference, jobs=jobs, progress=progress,
                              source_id=source_id, icd10cm=icd10cm)
@@ -69,6 +75,8 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
         ctx.exit(EXIT_INPUT)
 
     written_quads = None
+    if run_path is not None:
+        write_run_metadata(result, run_path, started, datetime.now(UTC))
     if output is not None:
         with stage("writing", "file", total=1) as progress:
             write_build(result, output)

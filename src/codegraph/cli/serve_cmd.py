@@ -73,9 +73,15 @@ def check_port_free(bind: str, port: int) -> None:
               help="Address to listen on; the default answers this machine only.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read only).")
 @wait_option(READER_WAIT_HELP)
-def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
+@click.option("--resolve", is_flag=True,
+              help="Also answer GETs on codegraph IRIs (/code/CPT/1001T, /id/..., /ontology, /context.jsonld) as HTML, Turtle "
+                   "or JSON-LD by content negotiation; SPARQL goes on to the Oxigraph server behind.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --resolve: a folder written by 'codegraph site', whose code pages answer for codes in HTML.")
+def serve(store_dir: Path, port: int, bind: str, writable: bool, resolve: bool, site_dir: Path | None) -> None:
     """Serve --store DIR as a SPARQL 1.1 endpoint with a query UI (the Oxigraph server), read
-    only unless --writable. Stops with Ctrl-C."""
+    only unless --writable. With --resolve, codegraph IRIs resolve too (content negotiation).
+    Stops with Ctrl-C."""
     if not store_dir.is_dir():
         raise click.UsageError(f"{store_dir}: no store there; make one with 'codegraph build PATH --store {store_dir}'")
     from ..api import hold_store
@@ -83,6 +89,9 @@ def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
     command = server_command(store_dir, bind, port, writable)
     check_port_free(bind, port)
     lock = hold_store(store_dir, write=writable, timeout=store_wait())
+    if resolve:  # this process stays, holding the store's locks while its server child runs
+        _serve_resolving(store_dir, bind, port, writable, site_dir)
+        return
     lock.keep_across_exec()  # the server holds the store's locks until it exits
     host = f"[{bind}]" if ":" in bind else bind
     base = f"http://{host}:{port}"
@@ -95,3 +104,46 @@ def serve(store_dir: Path, port: int, bind: str, writable: bool) -> None:
     sys.stderr.flush()
     # Replace this process with the server, so Ctrl-C and a supervisor's signals reach it directly.
     os.execv(command[0], command)
+
+
+def _serve_resolving(store_dir: Path, bind: str, port: int, writable: bool, site_dir: Path | None) -> None:
+    """The Oxigraph server on a free local port, and codegraph's front (``resolve.py``) on
+    ``bind:port`` before it; both stop together."""
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    from ..api import linked_data_front
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        inner = probe.getsockname()[1]
+    backend = f"http://127.0.0.1:{inner}"
+    server = subprocess.Popen(server_command(store_dir, "127.0.0.1", inner, writable))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(backend + "/", timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise click.ClickException(f"the Oxigraph server did not start on {backend}") from None
+                time.sleep(0.1)
+        front = linked_data_front(backend + "/query", bind, port, site_dir)
+        host = f"[{bind}]" if ":" in bind else bind
+        click.echo(f"codegraph IRIs:  http://{host}:{port}/code/CPT/1001T, /id/..., /ontology, /context.jsonld (HTML, Turtle, JSON-LD)", err=True)
+        click.echo(f"SPARQL endpoint: http://{host}:{port}/query (the Oxigraph server, through the front)", err=True)
+        try:
+            front.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            front.server_close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO
 
-from rdflib import RDF, RDFS, SKOS, URIRef
+from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ..rdf import iris
@@ -82,6 +82,9 @@ class _ImportMapper(TripleWriter):
             mint = {"icd10cm": lambda code: iris.code_iri("ICD-10-CM", code), "modifier": iris.modifier_iri,
                     "pos": iris.place_of_service_iri}.get(kind)
             node = self.values[(kind, notation)] = mint(notation) if mint else iris.value_iri(kind, notation)
+            listed = {"modifier": "modifiers", "pos": "place-of-service"}.get(kind)
+            if listed is not None:  # a code the shipped set lacks still gets its type and scheme (rdf/writer.py)
+                self.listed(listed, notation, node)
         return node
 
     def value_term(self, kind: str, notation: str) -> str:
@@ -123,7 +126,8 @@ class _ImportMapper(TripleWriter):
         self.add(node, _TYPE, _POLICY_DOCUMENT)
         self.add(node, _TYPE, _ENTITY)
         self.string(node, _POLICY_ID, policy.identifier)
-        self.text(node, _TITLE, policy.title)
+        if policy.title and policy.title.strip():
+            self.add(node, _TITLE, Literal(policy.title, lang="en"))  # labels and titles are English, tagged alike
         if policy.url:
             self.add(node, _URL, URIRef(policy.url))
         self.day(node, _FROM, policy.effective_from)
@@ -144,7 +148,7 @@ class _ImportMapper(TripleWriter):
             return node
         node = self.groups[group.key] = iris.imported_fact_iri(self.key, "diagnosis-group", *group.key)
         self.add(node, _TYPE, _COLLECTION)
-        self.string(node, _LABEL, group.label)
+        self.add(node, _LABEL, Literal(group.label, lang="en"))
         for code in group.codes:
             self.add(node, _MEMBER, self.value("icd10cm", code))
         return node
@@ -196,9 +200,8 @@ class _ImportMapper(TripleWriter):
     def map(self, sink: Callable[[str], object] | None = None) -> TripleWriter:
         """Write the import's triples; with ``sink``, the rows' lines go to it as they are written
         (a large table's text is never held whole) and only the rest stays in the writer."""
-        self.activity(self.activity_node, f"codegraph import {self.records.kind} {self.version}")
         for source in self.records.sources:
-            self.source(source)
+            self.activity(self.activity_node, f"codegraph import {self.records.kind} {self.version}", self.version, self.source(source))
         for number, record in enumerate(self.records.coverage, start=1):
             self.coverage(record)
             if sink is not None and number % _ROWS_PER_WRITE == 0:

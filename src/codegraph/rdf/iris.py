@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from .namespaces import BIOPORTAL, CGV, ID
+from .namespaces import BASE, BIOPORTAL, CGV, ID
 
 _KEY_HEX = 16  # hex digits of a SHA-256 in an IRI: 64 bits, ample for any corpus
 
@@ -70,6 +70,12 @@ PAYERS_GRAPH = ID["graph/payers"]
 """The payer nodes every source points at."""
 ACTIVITY_GRAPH = ID["graph/activity"]
 """The extraction and import activities (one per kind and codegraph version)."""
+DATASET_GRAPH = ID["graph/dataset"]
+"""The VoID/DCAT description of the dataset (licence, versions, vocabularies)."""
+DATASET = ID["dataset"]
+"""The dataset a build writes, as VoID and DCAT describe it."""
+RUN_GRAPHS = ID["graph/run/"]
+"""Run metadata (a build's times): never in the data graphs, so builds stay byte-identical."""
 SOURCES_GRAPH = ID["graph/sources"]
 """The registry of current sources: one ``cg:SourceGraph`` node per source, with its key,
 version and kind. A source's graph is current exactly when the registry lists it."""
@@ -155,6 +161,12 @@ def code_iri(system: str, code: str) -> URIRef:
     return BIOPORTAL[system][_key(code)]
 
 
+def code_page_iri(system: str, code: str) -> URIRef:
+    """The resolvable name of a code (``codegraph serve --resolve`` answers it; docs/w3id): a
+    code node keeps its BioPortal-style IRI and points here with ``rdfs:seeAlso``."""
+    return URIRef(f"{BASE}code/{_key(system)}/{_key(code)}")
+
+
 def payer_iri(canonical_name: str) -> URIRef:
     """A payer, by its canonical name (``payers.canonical_payer`` applies the alias table first)."""
     readable = slug(canonical_name) or "payer"
@@ -194,6 +206,16 @@ def extraction_activity_iri(version: str) -> URIRef:
 def import_activity_iri(kind: str, version: str) -> URIRef:
     """The activity of importing one kind of table with one codegraph version."""
     return ID[f"activity/import/{_key(kind)}/{_key(version)}"]
+
+
+def agent_iri(version: str) -> URIRef:
+    """codegraph itself, one version of it, as the PROV software agent of its activities."""
+    return ID[f"agent/codegraph/{_key(version)}"]
+
+
+def run_iri(started: str, sources: str) -> URIRef:
+    """One run of a build (its start time and the hash of what it read): run metadata only."""
+    return ID[f"run/{_hash(started + sources)}"]
 
 
 def value_iri(scheme: str, notation: str) -> URIRef:

@@ -48,7 +48,7 @@ class _DocumentMapper(TripleWriter):
         f = self.facts
         add = self.add
 
-        self.activity(self.activity_node, f"codegraph extract {self.version}")
+        self.activity(self.activity_node, f"codegraph extract {self.version}", self.version, self.document)
         self.source_document(self.key, f.source.sha256, f.source.path, url=f.source.url)
         add(self.document, CG.describesCode, self.code_node)
         self.code(f.code.system, f.code.code)
@@ -66,11 +66,11 @@ class _DocumentMapper(TripleWriter):
             node = self.fact("site-of-service", "text", CG.SiteOfServiceFact, CG.siteOfService, site.evidence)
             self.text(node, CG.text, site.text)
             for pos in site.pos:
-                add(node, CG.placeOfService, iris.place_of_service_iri(pos))
+                add(node, CG.placeOfService, self.listed("place-of-service", pos, iris.place_of_service_iri(pos)))
             for candidate in site.pos_candidates:
                 add(node, CG.candidatePhrase, Literal(candidate.phrase))
                 for pos in candidate.pos:
-                    add(node, CG.candidatePlaceOfService, iris.place_of_service_iri(pos))
+                    add(node, CG.candidatePlaceOfService, self.listed("place-of-service", pos, iris.place_of_service_iri(pos)))
 
         for target in f.anatomy:
             # Only a target is cg:anatomicalTarget; a harvest site, approach, indication or avoided
@@ -82,7 +82,7 @@ class _DocumentMapper(TripleWriter):
                 node = self.fact("anatomy-mention", f"{target.role}-{local}", CG.AnatomicalMention, CG.anatomicalMention, target.evidence)
             add(node, CG.anatomy, URIRef(target.iri))
             add(node, CG.anatomyRole, iris.value_iri("anatomy-role", target.role))
-            add(node, RDFS.label, Literal(target.label))
+            add(node, RDFS.label, Literal(target.label, lang="en"))
 
         mention_nodes = []
         for mention in f.concepts:
@@ -90,7 +90,7 @@ class _DocumentMapper(TripleWriter):
             node = self.fact("concept", key, CG.ClinicalConceptMention, CG.clinicalConcept, mention.evidence)
             mention_nodes.append((mention.evidence, node))
             add(node, CG.conceptRole, iris.value_iri("concept-role", mention.role))
-            add(node, RDFS.label, Literal(mention.label))
+            add(node, RDFS.label, Literal(mention.label, lang="en"))
             add(node, CG.asserted, Literal(mention.asserted))
             if mention.iri:
                 add(node, CG.concept, URIRef(mention.iri))
@@ -120,13 +120,13 @@ class _DocumentMapper(TripleWriter):
 
         for modifier in f.modifiers:
             node = self.fact("modifier", modifier.code, CG.ModifierUsage, CG.modifierUsage, modifier.evidence)
-            add(node, CG.modifier, iris.modifier_iri(modifier.code))
+            add(node, CG.modifier, self.listed("modifiers", modifier.code, iris.modifier_iri(modifier.code)))
             add(node, CG.notation, Literal(modifier.code))
             self.text(node, CG.descriptionText, modifier.description)
             self.text(node, CG.whenToUse, modifier.when_to_use)
         for taxonomy in f.taxonomies:
             node = self.fact("taxonomy", taxonomy.code, CG.TaxonomyMapping, CG.providerTaxonomy, taxonomy.evidence)
-            add(node, CG.taxonomy, iris.taxonomy_iri(taxonomy.code))
+            add(node, CG.taxonomy, self.listed("nucc-taxonomy", taxonomy.code, iris.taxonomy_iri(taxonomy.code)))
             add(node, CG.notation, Literal(taxonomy.code))
             self.text(node, CG.descriptionText, taxonomy.description)
         for diagnosis in f.icd10:
@@ -136,7 +136,7 @@ class _DocumentMapper(TripleWriter):
             self.text(node, CG.descriptionText, diagnosis.description)
         for related in f.related_codes:
             node = self.fact("related", f"{related.system}-{related.code}", CG.RelatedCodeLink, CG.relatedCode, related.evidence)
-            add(node, CG.relatedTo, iris.code_iri(related.system, related.code))
+            add(node, CG.relatedTo, self.related_code(related.system, related.code))
             add(node, CG.notation, Literal(related.code))
             self.text(node, CG.descriptionText, related.description)
 

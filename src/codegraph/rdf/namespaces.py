@@ -55,6 +55,13 @@ class CG(DefinedNamespace):
     TaxonomyMapping: URIRef
     UnavailableDeclaration: URIRef
 
+    # Datatypes of the shipped code sets' notations
+    ICD10CMNotation: URIRef
+    ModifierNotation: URIRef
+    PlaceOfServiceNotation: URIRef
+    TaxonomyNotation: URIRef
+    UBERONNotation: URIRef
+
     # Properties
     mentions: URIRef
     billable: URIRef
@@ -141,11 +148,12 @@ CGV = Namespace(BASE + "vocab/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("http://schema.org/")
 
-# Concept schemes keep their FHIR canonical system URIs; codes keep BioPortal/UMLS IRIs.
+# Code systems are minted concept schemes (their FHIR system URIs and OIDs are their
+# dcterms:identifiers, ontology/codegraph.ttl); codes keep BioPortal/UMLS IRIs.
 CODE_SYSTEMS = {
-    "CPT": URIRef("http://www.ama-assn.org/go/cpt"),
-    "HCPCS": URIRef("http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"),
-    "ICD-10-CM": URIRef("http://hl7.org/fhir/sid/icd-10-cm"),
+    "CPT": ID["scheme/cpt"],
+    "HCPCS": ID["scheme/hcpcs"],
+    "ICD-10-CM": ID["scheme/icd10cm"],
 }
 BIOPORTAL = {
     "CPT": Namespace("http://purl.bioontology.org/ontology/CPT/"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from rdflib import RDF, RDFS, SKOS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
@@ -40,7 +40,7 @@ _EVIDENCE, _IN_DOCUMENT, _SECTION = CG.Evidence, CG.inDocument, CG.section
 _START, _END, _LINE, _QUOTE = CG.startOffset, CG.endOffset, CG.line, CG.quote
 _SOURCE_DOCUMENT, _SOURCE_KEY, _SHA256, _SOURCE_PATH = CG.SourceDocument, CG.sourceKey, CG.sha256, CG.sourcePath
 _BILLING_CODE, _CATEGORY, _PAYER, _ORGANIZATION, _NAME = CG.BillingCode, CG.category, CG.Payer, SCHEMA.Organization, SCHEMA.name
-_URL, _FORMAT, _ACTIVITY = SCHEMA.url, DCTERMS.format, PROV.Activity
+_URL, _FORMAT, _ACTIVITY, _SEE_ALSO = SCHEMA.url, DCTERMS.format, PROV.Activity, RDFS.seeAlso
 _NT_TYPE, _NT_EVIDENCE, _NT_IN_DOCUMENT, _NT_SECTION = (nt_term(term) for term in (_TYPE, _EVIDENCE, _IN_DOCUMENT, _SECTION))
 _NT_START, _NT_END, _NT_LINE, _NT_QUOTE = (nt_term(term) for term in (_START, _END, _LINE, _QUOTE))
 
@@ -163,9 +163,36 @@ class TripleWriter:
         self.add_shared(graph, node, _TYPE, _CONCEPT)
         self.add_shared(graph, node, _NOTATION, Literal(code))
         self.add_shared(graph, node, _IN_SCHEME, CODE_SYSTEMS[system])
+        self.add_shared(graph, node, _SEE_ALSO, iris.code_page_iri(system, code))
         category = "HCPCS Level II" if system == "HCPCS" else cpt_category(code)
         if category in iris.CATEGORY_NOTATIONS:
             self.add_shared(graph, node, _CATEGORY, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
+        return node
+
+    def related_code(self, system: str, code: str) -> URIRef:
+        """A code another names as related: a concept of its system (notation, scheme), written in
+        the code's shared graph. Not a ``cg:BillingCode`` unless a source is about it."""
+        node, graph = iris.code_iri(system, code), iris.code_graph_iri(system, code)
+        self.add_shared(graph, node, RDF.type, SKOS.Concept)
+        self.add_shared(graph, node, SKOS.notation, Literal(code))
+        self.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
+        return node
+
+    def listed(self, scheme: str, code: str, node: URIRef) -> URIRef:
+        """A code of a shipped code set (``place-of-service``, ``modifiers``, ``nucc-taxonomy``)
+        that a source names. The set's own graph describes the codes it lists; one it lacks still
+        gets its type, typed notation and scheme here (in a shared graph of its own), without the
+        label only the set gives, which is how the shapes find it (structure.ttl)."""
+        from ..vocab.schemes import SCHEMES, listed_notations
+
+        if code not in listed_notations(scheme):
+            spec, graph = SCHEMES[scheme], iris.code_graph_iri(scheme, code)
+            self.add_shared(graph, node, RDF.type, SKOS.Concept)
+            if spec.concept_type is not None:
+                self.add_shared(graph, node, RDF.type, spec.concept_type)
+            self.add_shared(graph, node, SKOS.notation, Literal(code, datatype=spec.notation_type))
+            self.add_shared(graph, node, SKOS.inScheme, iris.scheme_iri(scheme))
+            self.add_shared(graph, node, SKOS.editorialNote, Literal(f"Named by a source; not in codegraph's {spec.title}.", lang="en"))
         return node
 
     def payer(self, name: str) -> URIRef:
@@ -180,9 +207,18 @@ class TripleWriter:
         self.add_shared(iris.PAYERS_GRAPH, node, _NAME, Literal(canonical))
         return node
 
-    def activity(self, node: URIRef, label: str) -> URIRef:
+    def activity(self, node: URIRef, label: str, version: str, source: URIRef) -> URIRef:
+        """The PROV activity that made this source's facts (reading pages, or importing one kind of
+        table, with one codegraph version), associated with codegraph as a software agent. That it
+        used this source is said in the source's own graph, so it goes when the source goes."""
+        agent = iris.agent_iri(version)
         self.add_shared(iris.ACTIVITY_GRAPH, node, _TYPE, _ACTIVITY)
-        self.add_shared(iris.ACTIVITY_GRAPH, node, _LABEL, Literal(label))
+        self.add_shared(iris.ACTIVITY_GRAPH, node, _LABEL, Literal(label, lang="en"))
+        self.add_shared(iris.ACTIVITY_GRAPH, node, PROV.wasAssociatedWith, agent)
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, _TYPE, PROV.SoftwareAgent)
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, _LABEL, Literal(f"codegraph {version}", lang="en"))
+        self.add_shared(iris.ACTIVITY_GRAPH, agent, OWL.versionInfo, Literal(version))
+        self.add(node, PROV.used, source)
         return node
 
     # -- output ------------------------------------------------------------------------------

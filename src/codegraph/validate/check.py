@@ -2,8 +2,8 @@
 
 The engine checks the caller's triples plus the ontology (its subclass axioms drive
 ``sh:targetClass``, its facet definitions the completeness constraints) plus the reference code
-sets (so place-of-service codes and modifiers can be checked) plus one triple giving the run's
-as-of date (``cgsh:run cgsh:asOf``, see ``ontology/shapes/prefixes.ttl``). The caller's graph is
+sets (so place-of-service codes and modifiers can be checked). The run's as-of date is a parameter
+of the shapes (``shapes.shapes_for_run``), never a triple added to the data. The caller's graph is
 never changed.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ..rdf.namespaces import CG
@@ -22,7 +22,7 @@ from ..vocab import available_schemes, scheme_graph
 from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
 from .partition import validate_parts
 from .report import Finding, ValidationReport
-from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_graph
+from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_for_run, shapes_graph
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -55,15 +55,10 @@ _FACET_BY_CLASS = {
 }
 
 
-def as_of_triple(as_of: date) -> tuple[URIRef, URIRef, Literal]:
-    """The triple that tells the time-dependent shapes which day to judge against."""
-    return CGSH.run, CGSH.asOf, Literal(as_of.isoformat(), datatype=XSD.date)
-
-
-def validation_data(source: Dataset | Graph, as_of: date) -> ValidationData:
-    """What the engines check for ``source``: it, the ontology, the code sets and the as-of date."""
+def validation_data(source: Dataset | Graph) -> ValidationData:
+    """What the engines check for ``source``: it, the ontology and the code sets."""
     reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
-    return ValidationData([source, *reference], [as_of_triple(as_of)])
+    return ValidationData([source, *reference])
 
 
 def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None = None, jobs: int | None = None,
@@ -77,9 +72,9 @@ def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None 
     ``progress`` hears ``(parts done, parts, part)`` as the parts finish."""
     day = as_of or date.today()
     reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
-    results = validate_parts(store, reference, [as_of_triple(day)], engine, jobs, progress) if jobs != 1 else None
+    results = validate_parts(store, reference, day, engine, jobs, progress) if jobs != 1 else None
     if results is None:
-        results = run_engine(engine, ValidationData(reference, [as_of_triple(day)], ntriples=[store.dump_ntriples()]), shapes_graph())
+        results = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes_for_run(day))
     return _report(results, StoreView(store), engine, day)
 
 
@@ -115,7 +110,7 @@ def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: dat
     default today. The report states both, so a run can be repeated.
     """
     day = as_of or date.today()
-    results = run_engine(engine, validation_data(dataset, day), shapes_graph())
+    results = run_engine(engine, validation_data(dataset), shapes_for_run(day))
     return _report(results, _lookup_graph(dataset), engine, day)
 
 
@@ -236,4 +231,4 @@ def report_graph(results: list[EngineResult]) -> Graph:
     return graph
 
 
-__all__ = ["as_of_triple", "node_shapes", "ontology_graph", "report_graph", "shapes_graph", "validate_dataset", "validation_data"]
+__all__ = ["node_shapes", "ontology_graph", "report_graph", "shapes_for_run", "shapes_graph", "validate_dataset", "validation_data"]

@@ -22,15 +22,16 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import date
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS
 from ..rdf.namespaces import CG
-from ..store.base import Checkpoint, GraphStore, Triple
+from ..store.base import Checkpoint, GraphStore
 from .engines import EngineResult, ValidationData, run_engine
-from .shapes import shapes_graph
+from .shapes import shapes_for_run
 
 DOCUMENTS_PER_PART = 1_000
 """Pages per part. The engine's cost grows faster than its input (measured with shifty 0.5.1:
@@ -63,7 +64,7 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
     return parts, shared
 
 
-def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple], engine: str,
+def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engine: str,
                    jobs: int | None, progress: Callable[[int, int, str], None] | None = None) -> list[EngineResult] | None:
     """The engine's results over the whole ``store``, computed in parts; None when the store is
     too small to be worth splitting or can make no checkpoint (the caller then runs it whole)."""
@@ -75,10 +76,10 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple
     if checkpoint is None:
         return None
     owner = {graph: index for index, graphs in enumerate(parts) for graph in graphs}
-    reference_nt = ValidationData(reference, extra).ntriples()
+    reference_nt = ValidationData(reference).ntriples()
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
-            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine) for graphs in parts]
+            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of) for graphs in parts]
             if progress:
                 for done, _future in enumerate(as_completed(futures), start=1):
                     progress(done, len(futures), f"part {done}")
@@ -97,9 +98,9 @@ def validate_parts(store: GraphStore, reference: list[Graph], extra: list[Triple
     return list(kept.values())
 
 
-def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str) -> list[EngineResult]:
+def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date) -> list[EngineResult]:
     blobs = [reference_nt, *checkpoint.dump_ntriples(graphs)]
-    return run_engine(engine, ValidationData([], ntriples=blobs), shapes_graph())
+    return run_engine(engine, ValidationData([], ntriples=blobs), shapes_for_run(as_of))
 
 
 def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | None:

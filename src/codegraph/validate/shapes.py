@@ -3,14 +3,18 @@
 Every shape has a stable IRI, property shapes included, so a finding can be traced to its node
 shape whichever engine produced it (a blank-node property shape would have a different label in
 every engine's report).
+
+A run's as-of date is a parameter of the shapes, not a triple in the data: ``shapes_for_run``
+gives the library with ``cgsh:asOf`` set on the shapes that judge against a day (the sunset shape).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 
-from rdflib import RDF, BNode, Graph, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from ..errors import ResourceError
@@ -18,6 +22,8 @@ from ..resources import ontology_file, shapes_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CGSH = Namespace("https://w3id.org/codegraph/shapes#")
+AS_OF_SHAPES = (CGSH["SunsetCodeShape-passed"],)
+"""The shapes whose ``cgsh:asOf`` parameter is the run's as-of date (``ontology/shapes/consistency.ttl``)."""
 
 
 @cache
@@ -38,6 +44,19 @@ def shapes_graph() -> Graph:
     graph = Graph()
     for path in files:
         graph.parse(path, format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=4)
+def shapes_for_run(as_of: date) -> Graph:
+    """The shapes library with the run's as-of date set on the shapes that need one (cached per
+    day: treat as read-only)."""
+    graph = Graph()
+    for triple in shapes_graph():
+        graph.add(triple)
+    day = Literal(as_of.isoformat(), datatype=XSD.date)
+    for shape in AS_OF_SHAPES:
+        graph.add((shape, CGSH.asOf, day))
     return graph
 
 
@@ -64,7 +83,7 @@ def shapes_subset(shapes: Graph, keep: Iterable[URIRef]) -> Graph:
         seen.add(node)
         for predicate, value in shapes.predicate_objects(node):
             subset.add((node, predicate, value))
-            if isinstance(value, BNode) or predicate == SH.property:  # constraints, lists, property shapes
+            if isinstance(value, BNode) or predicate in (SH.property, SH.declare):  # constraints, lists, property shapes, prefixes
                 copy(value)
 
     for shape in keep:

@@ -1,7 +1,9 @@
 """The whole ICD-10-CM release as a SKOS concept scheme, from the PyPI package
 ``simple-icd-10-cm`` (the CMS/CDC tabular list ships inside it: nothing is downloaded).
 
-Chapters, blocks, categories and codes each become a ``skos:Concept`` with ``skos:notation``,
+The scheme is ``cgid:scheme/icd10cm``, the one ICD-10-CM scheme (the ontology gives it its FHIR
+system URI and OID). Chapters, blocks, categories and codes each become a ``skos:Concept`` with a
+``skos:notation`` typed ``cg:ICD10CMNotation``,
 ``skos:prefLabel``, ``skos:broader`` (the tabular hierarchy) and, for categories and codes,
 ``cg:billable`` (true for the leaves of the tabular list, which are the codes a claim can carry).
 Codes and blocks keep their BioPortal IRIs; chapters, which have no such IRI, are minted.
@@ -69,7 +71,8 @@ def icd10cm_ntriples() -> str:
         f"{scheme} {_PREF_LABEL} {Literal('ICD-10-CM', lang='en').n3()} .",
         f"{scheme} <http://purl.org/dc/terms/source> <{SOURCE}> .",
         f"{scheme} <http://www.w3.org/2002/07/owl#versionInfo> {Literal(release()).n3()} .",
-        f"{scheme} <http://purl.org/dc/terms/license> {Literal('US government work, public domain.').n3()} .",
+        f"{scheme} <http://purl.org/dc/terms/license> <https://creativecommons.org/publicdomain/mark/1.0/> .",
+        f"{scheme} <http://purl.org/dc/terms/rights> {Literal('US government work, public domain.', lang='en').n3()} .",
     ]
     append = lines.append
     seen: set[str] = set()
@@ -81,7 +84,7 @@ def icd10cm_ntriples() -> str:
         node = concept_iri(item).n3()
         append(f"{node} {_RDF_TYPE} {_CONCEPT} .")
         append(f"{node} {_IN_SCHEME} {scheme} .")
-        append(f"{node} {_NOTATION} {Literal(item).n3()} .")
+        append(f"{node} {_NOTATION} {Literal(item, datatype=CG.ICD10CMNotation).n3()} .")
         append(f"{node} {_PREF_LABEL} {Literal(cm.get_description(item), lang='en').n3()} .")
         parent = cm.get_parent(item)
         if parent == item:  # the category under its same-named block: the block's parent is the chapter

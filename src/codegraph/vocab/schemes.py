@@ -1,8 +1,13 @@
 """Reference code sets shipped as CSV in ``data/vocab/``, turned into SKOS concept schemes.
 
-Each scheme records where its rows were checked (``dcterms:source`` per concept, from the file's
-``verified_source`` column); a row marked ``UNVERIFIED`` keeps that mark as a
-``skos:editorialNote`` so nobody mistakes it for a checked identifier.
+Every code system is identified one way: a ``skos:ConceptScheme`` minted by codegraph
+(``cgid:scheme/<name>``), carrying the system's FHIR canonical URI and OID, where it has them, as
+``dcterms:identifier``s, its source as an IRI (``dcterms:source``), its licence as an IRI where
+there is one (``dcterms:license``) and in words (``dcterms:rights``). Notations are typed with a
+datatype per scheme (``"11"^^cg:PlaceOfServiceNotation``), so the modifier ``50`` and the place of
+service ``50`` are different literals. Each row records where it was checked
+(``dcterms:bibliographicCitation``, from the file's ``verified_source`` column); a row marked
+``UNVERIFIED`` keeps that mark as a ``skos:editorialNote``.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from ..errors import NotFoundError, ResourceError
@@ -22,6 +27,8 @@ from ..resources import vocab_dir
 from .lexicon import curie_to_iri
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
+PUBLIC_DOMAIN = "https://creativecommons.org/publicdomain/mark/1.0/"
+"""The Public Domain Mark: the licence IRI of US government works (CMS code sets, ICD-10-CM)."""
 PART_OF = OBO["BFO_0000050"]
 
 
@@ -31,8 +38,11 @@ class SchemeSpec:
     name: str
     file: str
     title: str
-    source: str
-    licence: str
+    source: str  # an IRI: where the code set is published
+    licence: str  # in words (dcterms:rights)
+    licence_iri: str | None  # a licence IRI, where one applies (dcterms:license)
+    identifiers: tuple[str, ...]  # the system's FHIR canonical URI and OID (urn:oid:...), where it has them
+    notation_type: URIRef  # the datatype of its notations
     concept_type: URIRef | None
     iri_of: Callable[[dict[str, str]], URIRef]
     label_of: Callable[[dict[str, str]], str]
@@ -48,6 +58,10 @@ SCHEMES: dict[str, SchemeSpec] = {
             title="CMS place-of-service codes",
             source="https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
             licence="US government work, public domain; descriptions written by codegraph.",
+            licence_iri=PUBLIC_DOMAIN,
+            # The FHIR system URI of the CMS code set (HL7 THO), and its OID.
+            identifiers=("https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set", "urn:oid:2.16.840.1.113883.15.5"),
+            notation_type=CG.PlaceOfServiceNotation,
             concept_type=CG.PlaceOfService,
             iri_of=lambda row: iris.place_of_service_iri(row["code"].strip()),
             label_of=lambda row: row["name"].strip(),
@@ -57,8 +71,12 @@ SCHEMES: dict[str, SchemeSpec] = {
             name="modifiers",
             file="modifiers.csv",
             title="CPT and HCPCS Level II modifiers",
-            source="CMS HCPCS Level II modifier list; CPT modifier meanings paraphrased",
+            source="https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
             licence="HCPCS Level II is public domain; CPT modifier descriptions are codegraph's own words (AMA owns CPT text).",
+            licence_iri=None,
+            # No system of their own: in FHIR a modifier is a code of CPT or of HCPCS (the row's system column).
+            identifiers=(),
+            notation_type=CG.ModifierNotation,
             concept_type=CG.Modifier,
             iri_of=lambda row: iris.modifier_iri(row["code"].strip()),
             label_of=lambda row: row["label"].strip(),
@@ -70,6 +88,9 @@ SCHEMES: dict[str, SchemeSpec] = {
             title="NUCC Health Care Provider Taxonomy (subset)",
             source="https://taxonomy.nucc.org/",
             licence="NUCC taxonomy, free to use with attribution; this is a subset of the full code set.",
+            licence_iri=None,
+            identifiers=("http://nucc.org/provider-taxonomy", "urn:oid:2.16.840.1.113883.6.101"),
+            notation_type=CG.TaxonomyNotation,
             concept_type=CG.ProviderTaxonomy,
             iri_of=lambda row: iris.taxonomy_iri(row["code"].strip()),
             label_of=lambda row: row["display_name"].strip(),
@@ -81,6 +102,9 @@ SCHEMES: dict[str, SchemeSpec] = {
             title="Anatomy named by billing codes (UBERON subset with all is_a and part_of ancestors)",
             source="http://purl.obolibrary.org/obo/uberon.owl",
             licence="UBERON, CC BY 3.0 (http://creativecommons.org/licenses/by/3.0/); generated by scripts/build_anatomy_subset.py, see data/vocab/SOURCES.md.",
+            licence_iri="http://creativecommons.org/licenses/by/3.0/",
+            identifiers=("http://purl.obolibrary.org/obo/uberon.owl",),
+            notation_type=CG.UBERONNotation,
             concept_type=None,
             iri_of=lambda row: URIRef(curie_to_iri(row["id"].strip())),
             label_of=lambda row: row["label"].strip(),
@@ -92,6 +116,19 @@ SCHEMES: dict[str, SchemeSpec] = {
 
 scheme_iri = iris.scheme_iri
 vocab_graph_iri = iris.vocab_graph_iri
+VOCAB_VERSION = "codegraph data/vocab 2026-11-26"
+
+
+@cache
+def listed_notations(name: str) -> frozenset[str]:
+    """The notations of the shipped code set ``name`` (read from its file; cached): what a page
+    may name that the set lacks is written with its scheme but reported (``rdf/writer.py``)."""
+    spec = SCHEMES[name]
+    path = vocab_dir() / spec.file
+    if not path.is_file():
+        return frozenset()
+    with path.open(newline="", encoding="utf-8") as handle:
+        return frozenset(n for n in (spec.notation_of(row) for row in csv.DictReader(handle)) if n)
 
 
 def available_schemes() -> list[str]:
@@ -112,9 +149,14 @@ def scheme_graph(name: str) -> Graph:
     scheme = scheme_iri(name)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, SKOS.prefLabel, Literal(spec.title, lang="en")))
-    graph.add((scheme, DCTERMS.source, URIRef(spec.source) if spec.source.startswith("http") else Literal(spec.source)))
-    graph.add((scheme, DCTERMS.license, Literal(spec.licence)))
-    graph.add((scheme, OWL.versionInfo, Literal("codegraph data/vocab 2026-11-26")))
+    graph.add((scheme, SKOS.notation, Literal(name)))
+    graph.add((scheme, DCTERMS.source, URIRef(spec.source)))
+    if spec.licence_iri:
+        graph.add((scheme, DCTERMS.license, URIRef(spec.licence_iri)))
+    graph.add((scheme, DCTERMS.rights, Literal(spec.licence, lang="en")))
+    for identifier in spec.identifiers:
+        graph.add((scheme, DCTERMS.identifier, Literal(identifier, datatype=XSD.anyURI)))
+    graph.add((scheme, OWL.versionInfo, Literal(VOCAB_VERSION)))
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             concept = spec.iri_of(row)
@@ -125,15 +167,15 @@ def scheme_graph(name: str) -> Graph:
             graph.add((concept, SKOS.prefLabel, Literal(spec.label_of(row), lang="en")))
             notation = spec.notation_of(row)
             if notation:
-                graph.add((concept, SKOS.notation, Literal(notation)))
+                graph.add((concept, SKOS.notation, Literal(notation, datatype=spec.notation_type)))
             description = (row.get("description") or "").strip()
             if description:
                 graph.add((concept, SKOS.definition, Literal(description, lang="en")))
             verified = (row.get("verified_source") or "").strip()
             if verified.upper().startswith("UNVERIFIED") or not verified:
-                graph.add((concept, SKOS.editorialNote, Literal("UNVERIFIED: identifier not checked against a public source")))
+                graph.add((concept, SKOS.editorialNote, Literal("UNVERIFIED: identifier not checked against a public source", lang="en")))
             else:
-                graph.add((concept, DCTERMS.source, Literal(verified)))
+                graph.add((concept, DCTERMS.bibliographicCitation, Literal(verified)))
             # is-a and part-of kept apart: rdfs:subClassOf for UBERON is_a, BFO_0000050 for part_of.
             for parent in filter(None, (row.get("part_of") or "").split("|")):
                 graph.add((concept, PART_OF, URIRef(curie_to_iri(parent.strip()))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ...errors import EngineError
@@ -76,9 +76,11 @@ class ValidationData:
 
 
 def results_from_report(report: Graph) -> list[EngineResult]:
-    """The results of a W3C ``sh:ValidationReport`` graph."""
+    """The results of a W3C ``sh:ValidationReport`` graph: those the report lists (``sh:result``);
+    results nested in them as ``sh:detail`` (pySHACL's, for ``sh:node``) explain a result, they are
+    not findings of their own."""
     results = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    for result in set(report.objects(None, SH.result)):
         message = report.value(result, SH.resultMessage)
         focus, shape = report.value(result, SH.focusNode), report.value(result, SH.sourceShape)
         severity, component = report.value(result, SH.resultSeverity), report.value(result, SH.sourceConstraintComponent)
