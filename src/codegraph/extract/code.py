@@ -7,12 +7,12 @@ import re
 from ..errors import DocumentError
 from ..model import CodeFact
 from ..read import Document
-from .evidence import line_evidence
 from ..read.normalize import clean_value
+from .evidence import line_evidence
 
 # "CPT 1001T: Title", "CPT code 20610: Title", "HCPCS Level II J7321: Title"
 _TITLE = re.compile(
-    r"^\s*(?:#+\s*)?(?P<system>CPT|HCPCS(?:\s+Level\s+II)?)\s+(?:code\s+)?(?P<code>[0-9A-Z]{5})\s*:\s*(?P<title>.+?)\s*$",
+    r"\s*+(?:#++\s*+)?(?P<system>CPT|HCPCS(?:\s++Level\s++II)?)\s++(?:code\s++)?(?P<code>[0-9A-Z]{5})\s*+:\s*+(?P<title>.*\S)\s*$",
     re.IGNORECASE,
 )
 

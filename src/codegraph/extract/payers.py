@@ -3,7 +3,15 @@
 "Payers recognize and reimburse this code" is boilerplate, not a coverage decision: only a
 sentence in a payer coverage or prior-authorization section that names one payer and states a
 position becomes that payer's statement. Every other named payer gets an honest placeholder:
-"source-declares-unavailable" when the page says payer policies are missing, else "not-stated".
+"source-declares-unavailable" when the page says payer policies are missing (for every payer,
+or for that payer by name), else "not-stated".
+
+A statement is attributed to the payer it names; a sentence that names none belongs to the payer
+of the sub-heading or label block it sits under, or to the payer named earlier in the same
+paragraph, never to one named in an earlier paragraph. A missing-data sentence ("Cigna's policy
+is not available") states no position, even when it says "covers". Conditions make a position
+conditional ("covers ... when the criteria ... are met"); precertification, pre-service review
+and prior approval are prior authorization.
 """
 
 from __future__ import annotations
@@ -13,21 +21,12 @@ from datetime import datetime
 
 from ..model import CoverageFact, PayerMention, UnavailableStatement
 from ..read import Document
-from .evidence import evidence, sentences
+from .evidence import evidence
+from .payer_names import PAYER_PATTERNS, payer_heading, payer_names_in
 from .tables import is_payer_table, iter_tables
+from .unavailable import is_missing_data_marker
 
-PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("Aetna", r"\bAetna\b"),
-        ("Blue Cross Blue Shield", r"\bBlue\s+Cross(?:\s+(?:and\s+|&\s+)?Blue\s+Shield)?\b|\bBCBS\w*\b"),
-        ("Cigna", r"\bCigna(?:\s+Health(?:care)?)?\b"),
-        ("UnitedHealthcare", r"\bUnited\s?Health\s?care\b|\bUHC\b"),
-        ("Medicare", r"\bMedicare\b"),
-    )
-)
-
-_PAYER_REGEX = dict(PAYER_PATTERNS)
+__all__ = ["PAYER_PATTERNS", "extract_coverage", "extract_payers", "payer_names_in"]
 _BOILERPLATE = re.compile(
     r"\brecogni[sz]e\s+and\s+reimburse|\breimburse\s+(?:this|the)\s+code\b|\bgenerally\s+reimburse", re.IGNORECASE
 )
@@ -36,20 +35,33 @@ _STATUS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for status, pattern in (
         ("experimental", r"\bexperimental\b|\binvestigational\b|\bunproven\b"),
         ("not-covered", r"\bnot\s+(?:a\s+)?covered\b|\bdoes\s+not\s+cover\b|\bnon-?covered\b|\bnot\s+cover\b|\bexcluded\s+from\s+coverage\b|\bdenie[sd]\s+coverage\b"),
-        ("conditional", r"\bwith\s+criteria\b|\bwhen\s+(?:medical\s+)?criteria\b|\bconditional(?:ly)?\b|\bmedically\s+necessary\s+when\b|\bsubject\s+to\b|\bcase-by-case\b"),
+        ("conditional", (
+            r"\bwith\s+criteria\b|\bwhen\s+(?:[\w-]+\s+){0,4}?criteria\b|\bif\s+(?:[\w-]+\s+){0,4}?criteria\b"
+            r"|\bcriteria\s+(?:\w+\s+){0,3}?(?:are|is)\s+met\b|\bmeets?\s+(?:the\s+|its\s+|all\s+)?(?:[\w-]+\s+){0,2}?criteria\b"
+            r"|\bconditional(?:ly)?\b|\bmedically\s+necessary\s+(?:when|if|for)\b|\bsubject\s+to\b|\bcase-by-case\b"
+            r"|\bonly\s+(?:when|if)\b|\bprovided\s+that\b|\bwith\s+documentation\s+of\b"
+        )),
         ("covered", r"\bcovers?\b|\bcovered\b"),
     )
 )
+# Prior authorization under its other names.
+_PA = (r"(?:prior\s+auth\w*|pre-?\s?auth\w*|pre-?\s?certification|precert\w*|pre-?\s?service\s+review"
+       r"|prior\s+approval|pre-?\s?approval|advance\s+approval)")
 _PRIOR_AUTH = (
-    ("not-required", re.compile(r"\bno\s+prior\s+auth|\bprior\s+auth\w*\s+(?:is\s+)?not\s+(?:required|needed)|\bdoes\s+not\s+require\s+prior\s+auth|\bwithout\s+prior\s+auth", re.IGNORECASE)),
-    ("required", re.compile(r"\bprior\s+auth\w*\s+(?:is\s+)?(?:required|needed|mandatory)|\brequires?\s+prior\s+auth|\bprior\s+auth\w*\s*:\s*(?:yes|required)", re.IGNORECASE)),
+    ("not-required", re.compile(
+        rf"\bno\s+{_PA}|\b{_PA}\s+(?:is\s+|are\s+)?not\s+(?:required|needed|necessary)|\bdoes\s+not\s+require\s+(?:an?\s+)?{_PA}"
+        rf"|\bwithout\s+(?:an?\s+)?{_PA}", re.IGNORECASE)),
+    ("required", re.compile(
+        rf"\b{_PA}\s+(?:is\s+|are\s+)?(?:required|needed|necessary|mandatory)|\brequires?\s+(?:an?\s+)?{_PA}"
+        rf"|\b{_PA}\s*:\s*(?:yes|required)|\bsubject\s+to\s+{_PA}",
+        re.IGNORECASE)),
 )
 _POLICY_ID = re.compile(
-    r"\b(?:CPB\s*\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s+(?:number\s+|no\.?\s+|#\s*)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
+    r"\b(?:CPB\s*+\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s++(?:number\s++|no\.?\s++|#\s*+)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"\beffective\s+(?:date\s*:?\s*|on\s+|as\s+of\s+|from\s+)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4})",
+    r"\beffective\s++(?:date\s*+:?+\s*+|on\s++|as\s++of\s++|from\s++)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4})",
     re.IGNORECASE,
 )
 _COVERAGE_SECTIONS = ("payer-coverage", "prior-authorization", "policy-updates")
@@ -62,10 +74,6 @@ def _iso_date(text: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def payer_names_in(text: str) -> list[str]:
-    return [name for name, pattern in PAYER_PATTERNS if pattern.search(text)]
 
 
 def extract_payers(doc: Document) -> list[PayerMention]:
@@ -124,30 +132,31 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
     for section in doc.sections:
         if section.name not in _COVERAGE_SECTIONS:
             continue
-        current: str | None = None  # the payer of the latest payer sub-heading ("Aetna", "Aetna:")
+        block: str | None = None  # the payer of the latest sub-heading or "Payer:" label block
         for line in section.lines:
             if "|" in line.text:
                 continue  # tables are read by _read_tables
             names = payer_names_in(line.text)
-            stripped = line.text.strip().rstrip(":").strip()
-            if len(names) == 1 and _PAYER_REGEX[names[0]].fullmatch(stripped):
-                current = names[0]
+            if len(names) == 1 and payer_heading(line.text, names[0]):
+                block = names[0]
                 continue
             label = _LABEL_LINE.match(line.text)
             if label:
-                current = _read_label(label, current, statements, line.start, line.end)
+                block = _read_label(label, block, statements, line.start, line.end)
                 continue
-            for start, end, sentence in sentences(line.text, line.start):
+            paragraph: str | None = None  # the payer named earlier in this paragraph
+            for start, end, sentence in doc.sentences(line):
                 if _BOILERPLATE.search(sentence):
                     continue
                 named = payer_names_in(sentence)
                 if len(named) > 1:
-                    continue
-                payer = named[0] if named else current
-                if payer is None:
+                    paragraph = None
                     continue
                 if named:
-                    current = payer
+                    paragraph = named[0]
+                payer = paragraph or block
+                if payer is None or is_missing_data_marker(sentence):
+                    continue
                 status = next((s for s, pattern in _STATUS_RULES if pattern.search(sentence)), None)
                 prior_auth = next((p for p, pattern in _PRIOR_AUTH if pattern.search(sentence)), None)
                 date = _DATE.search(sentence)
@@ -158,7 +167,7 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
 # "Payer: Aetna", "Coverage status: Experimental", "Prior authorization: Not required", ...
 _LABEL_LINE = re.compile(
     r"^\s*(?:[-*]\s*)?(?P<label>payer|coverage(?:\s+status|\s+position)?|status|prior\s+auth(?:orization)?"
-    r"|policy(?:\s+(?:id|number|no\.?|#))?|effective(?:\s+date)?)\s*:\s*(?P<value>.+?)\s*$",
+    r"|policy(?:\s+(?:id|number|no\.?|#))?|effective(?:\s+date)?)\s*+:\s*+(?P<value>.*\S)\s*$",
     re.IGNORECASE,
 )
 _EMPTY_VALUES = {"", "-", "n/a", "na", "none", "not stated", "not available", "unknown"}
@@ -197,7 +206,7 @@ def _read_tables(doc: Document, statements: _Statements) -> None:
             if len(names) != 1:
                 continue
 
-            def cell(at: int | None) -> str:
+            def cell(at: int | None, cells: list[str] = cells) -> str:
                 return cells[at].strip() if at is not None and at < len(cells) else ""
 
             status_text = cell(status_at)
@@ -218,9 +227,11 @@ def extract_coverage(
     _read_tables(doc, statements)
     stated = statements.by_payer
 
-    declared = next((s for s in unavailable if "payer-policies" in s.facets), None)
     coverage = []
     for payer in payers:
+        declared = next(
+            (s for s in unavailable if "payer-policies" in s.facets and (not s.payers or payer.name in s.payers)), None
+        )
         if payer.name in stated:
             coverage.append(stated[payer.name])
         elif declared is not None:

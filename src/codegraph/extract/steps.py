@@ -15,7 +15,7 @@ from ..model import StepFact
 from ..read import Document
 from .evidence import evidence, sentences
 
-_WORKFLOW_LABEL = re.compile(r"(?:\*\*)?procedure\s+workflow(?:\*\*)?\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
+_WORKFLOW_LABEL = re.compile(r"(?:\*\*)?procedure\s++workflow(?:\*\*)?\s*+:\s*+(?:\*\*)?\s*+", re.IGNORECASE)
 
 # Order matters: the first kind whose cue matches wins ("On the day of injection, the patient is
 # positioned" is positioning, not injection).
@@ -44,7 +44,7 @@ _LEADING_STEP = re.compile(r"^(?P<lead>(?:After|Following|Under|With)\s[^,;]{3,8
 _LEADING_KINDS = ("consent", "anesthesia")
 # "... and discharged with ...", "... and follow-up assessments ...": a new step in the same sentence.
 _JOINED_STEP = re.compile(
-    r",?\s+and\s+(?:then\s+)?(?=(?:is\s+|are\s+)?(?:discharged|observed|monitored|positioned)\b|follow-?\s?up\b)",
+    r"(?:,|(?<![\s,]))\s++and\s++(?:then\s++)?(?=(?:is\s+|are\s+)?(?:discharged|observed|monitored|positioned)\b|follow-?\s?up\b)",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,8 @@ from ..read import Document, Line
 from ..read.normalize import clean_value
 from .evidence import evidence
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Possessive quantifiers: with plain ones a row of spaces around a "|" took quadratic time.
+_SEPARATOR = re.compile(r"\s*+\|?+\s*+:?+-{2,}+:?+\s*+(?:\|\s*+:?+-{2,}+:?+\s*+)*+\|?+\s*+$")
 
 CODE_PATTERNS = {
     "modifiers": re.compile(r"\b([0-9A-Z]{2})\b"),
@@ -48,17 +49,15 @@ class CodingTables:
 
 def _cells(text: str) -> list[str]:
     stripped = text.strip()
-    if stripped.startswith("|"):
-        stripped = stripped[1:]
-    if stripped.endswith("|"):
-        stripped = stripped[:-1]
+    stripped = stripped.removeprefix("|")
+    stripped = stripped.removesuffix("|")
     return [cell.strip() for cell in stripped.split("|")]
 
 
 def _starts_with_code(pattern: re.Pattern[str], cell: str) -> bool:
     """True when a first cell holds a code, allowing a short prefix such as "CPT code "."""
     match = pattern.search(cell)
-    return bool(match) and match.start() <= len("HCPCS Level II code ")
+    return match is not None and match.start() <= len("HCPCS Level II code ")
 
 
 def _table_kind(header: list[str], section: str) -> str | None:
@@ -171,7 +170,7 @@ def _read_rows(
             continue
         code = match.group(1)
 
-        def cell(at: int | None) -> str | None:
+        def cell(at: int | None, cells: list[str] = cells) -> str | None:
             if at is None or at >= len(cells) or not cells[at].strip():
                 return None
             return clean_value(cells[at])

@@ -2,6 +2,14 @@
 
 Recording these keeps "the source says it does not know" apart from "we failed to read it":
 the shapes word their findings differently for the two.
+
+A sentence counts only the facets named in its own clause. Summaries chain clauses about what
+the report does ("The publication also outlines common billing modifiers ..., and notes areas
+where data were not provided"; "It also notes where input data are unavailable and identifies
+areas requiring further payer-specific policy review"): the missing-data clause runs from the
+report verb before the marker to the report verb after it, so modifiers and payer policies named
+by the neighbouring clauses are not declared missing. A clause that names payers ("Cigna's
+policy is not available") is about those payers only; under a payer sub-heading, about that one.
 """
 
 from __future__ import annotations
@@ -10,7 +18,8 @@ import re
 
 from ..model import UnavailableStatement
 from ..read import Document
-from .evidence import evidence, sentences
+from .evidence import evidence
+from .payer_names import payer_heading, payer_names_in
 
 _MARKER = re.compile(
     r"\bnot\s+(?:available|provided|supplied|included|specified|present)\b"
@@ -27,16 +36,17 @@ _ABOUT_DATA = re.compile(
 _FACET_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (facet, re.compile(pattern, re.IGNORECASE))
     for facet, pattern in (
-        ("payer-policies", r"\bpay(?:er|or)s?'?\s*(?:-?\s*specific\s+)?(?:coverage\s+)?polic|\bcoverage\s+polic|\bpay(?:er|or)\s+coverage\b"),
+        ("payer-policies", r"\bpay(?:er|or)s?'?\s*+(?:-?\s*+specific\s++)?(?:coverage\s++)?polic|\bcoverage\s+polic|\bpay(?:er|or)\s+coverage\b"),
         ("modifiers", r"\bmodifiers?\b"),
         ("provider-taxonomies", r"\btaxonom(?:y|ies)\b"),
         ("icd10-mappings", r"\bicd-?10(?:-cm)?\b|\bdiagnosis\s+(?:codes?|mappings?)\b"),
         ("related-codes", r"\brelated\s+(?:cpt\s+|hcpcs\s+)?codes?\b"),
-        ("payer-rates", r"\b(?:pay(?:er|or)-?\s*specific\s+)?(?:reimbursement\s+)?rates?\b|\bfee\s+schedules?\b|\bpayment\s+amounts?\b"),
+        ("payer-rates", r"\b(?:pay(?:er|or)-?\s*+specific\s++)?(?:reimbursement\s++)?rates?\b|\bfee\s+schedules?\b|\bpayment\s+amounts?\b"),
     )
 )
 
 # A bare marker ("Data not available in the input.") inside a facet's own section is about that facet.
+_PAYER_SECTIONS = ("payer-coverage", "prior-authorization", "policy-updates")
 _SECTION_FACET = {
     "modifiers": "modifiers",
     "provider-taxonomies": "provider-taxonomies",
@@ -53,28 +63,63 @@ def is_missing_data_marker(sentence: str) -> bool:
 
 
 # Where a sentence turns to something else ("..., so this page concentrates on diagnosis codes").
-_CLAUSE_TURN = re.compile(r",\s*(?:so|but|while|whereas|although|though|which|instead)\b|;\s+(?!and\b)|\.\s", re.IGNORECASE)
+_CLAUSE_TURN = re.compile(r",\s*+(?:so|but|while|whereas|although|though|which|instead)\b|;\s++(?!and\b)|\.\s", re.IGNORECASE)
+# Verbs with which a summary chains what the report does; each starts a clause of its own.
+_REPORT_VERBS = (
+    r"outlines|notes|highlights|identifies|summari[sz]es|explains|provides|includes|addresses|covers|offers|reviews"
+    r"|describes|discusses|details|examines|presents|lists|indicates|flags|clarifies|emphasi[sz]es|compares|explores"
+    r"|focuses|gives|contains|considers|references|points|mentions|captures|tracks|documents|specifies|reports"
+    r"|shows|underscores|analy[sz]es|outlin(?:es|ing)|examin(?:es|ing)|notes?\s+that|calls\s+out|walks\s+through"
+)
+_CLAUSE_START = re.compile(
+    # "(?<!\s)": a match may start only where a run of spaces starts, so a long run is scanned once.
+    rf"(?:[,;]\s*+(?:and\s++|but\s++|while\s++)?|(?<!\s)\s++(?:and|but|while)\s++)(?:also\s++|further\s++|then\s++)?(?:{_REPORT_VERBS})\b",
+    re.IGNORECASE,
+)
+
+
+def marker_clause(sentence: str) -> tuple[int, int]:
+    """(start, end) of the clause of ``sentence`` that says data is missing (all of it without a marker)."""
+    marker = _MARKER.search(sentence)
+    if not marker:
+        return 0, len(sentence)
+    start = 0
+    for boundary in _CLAUSE_START.finditer(sentence, 0, marker.start()):
+        start = boundary.start()
+    end = len(sentence)
+    for pattern in (_CLAUSE_TURN, _CLAUSE_START):
+        turn = pattern.search(sentence, marker.end())
+        if turn:
+            end = min(end, turn.start())
+    return start, end
 
 
 def facets_named(sentence: str) -> tuple[str, ...]:
-    """Facets named in the part of ``sentence`` that says data is missing."""
-    marker = _MARKER.search(sentence)
-    if marker:
-        turn = _CLAUSE_TURN.search(sentence, marker.end())
-        if turn:
-            sentence = sentence[: turn.start()]
-    return tuple(sorted(facet for facet, pattern in _FACET_WORDS if pattern.search(sentence)))
+    """Facets named in the clause of ``sentence`` that says data is missing."""
+    start, end = marker_clause(sentence)
+    clause = sentence[start:end]
+    return tuple(sorted(facet for facet, pattern in _FACET_WORDS if pattern.search(clause)))
 
 
 def extract_unavailable(doc: Document) -> list[UnavailableStatement]:
     found: list[UnavailableStatement] = []
     for section in doc.sections:
+        sub_heading: str | None = None  # the payer of a payer sub-heading ("Aetna", "Cigna:")
         for line in section.lines:
-            for start, end, sentence in sentences(line.text, line.start):
+            if section.name in _PAYER_SECTIONS:
+                named = payer_names_in(line.text)
+                if len(named) == 1 and payer_heading(line.text, named[0]):
+                    sub_heading = named[0]
+                    continue
+            for start, end, sentence in doc.sentences(line):
                 if not is_missing_data_marker(sentence):
                     continue
                 facets = facets_named(sentence)
                 if not facets and section.name in _SECTION_FACET:
                     facets = (_SECTION_FACET[section.name],)
-                found.append(UnavailableStatement(facets=facets, evidence=evidence(doc, start, end)))
+                clause_start, clause_end = marker_clause(sentence)
+                payers = tuple(payer_names_in(sentence[clause_start:clause_end]))
+                if not payers and sub_heading and section.name in _PAYER_SECTIONS:
+                    payers = (sub_heading,)
+                found.append(UnavailableStatement(facets=facets, evidence=evidence(doc, start, end), payers=payers))
     return found

@@ -2,6 +2,9 @@
 
 Every replacement here maps one character to one character, so an offset into the normalised
 text is the same offset into the original: evidence spans point at the bytes a person reads.
+Line endings are normalised the same way: a lone CR (old Mac files), U+2028/U+2029, NEL, VT and
+FF each become one LF, so a page saved with any of them splits into the same lines (before, such
+a page was one long line and failed with "no title line").
 """
 
 from __future__ import annotations
@@ -30,15 +33,25 @@ _ONE_FOR_ONE = str.maketrans(
         "\u2007": " ",
         "\u202f": " ",
         "\t": " ",
+        "\u2028": "\n",  # line separator
+        "\u2029": "\n",  # paragraph separator
+        "\x85": "\n",  # next line (NEL)
+        "\x0b": "\n",  # vertical tab
+        "\x0c": "\n",  # form feed
     }
 )
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
-    """Straight quotes, ASCII hyphens and plain spaces; same length as ``text``."""
-    return text.translate(_ONE_FOR_ONE)
+    """Straight quotes, ASCII hyphens, plain spaces and LF line ends; same length as ``text``.
+
+    A CR before an LF is kept (the line splitter drops it); a lone CR becomes an LF.
+    """
+    text = text.translate(_ONE_FOR_ONE)
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
 
 
 def clean_value(text: str) -> str:

@@ -1,0 +1,32 @@
+"""Payer names as pages spell them, normalised to one name each.
+
+Shared by the payer and coverage reader (``payers.py``) and the missing-data reader
+(``unavailable.py``), which both need to know which payer a sentence or sub-heading names.
+"""
+
+from __future__ import annotations
+
+import re
+
+PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("Aetna", r"\bAetna\b"),
+        ("Blue Cross Blue Shield", r"\bBlue\s+Cross(?:\s+(?:and\s+|&\s+)?Blue\s+Shield)?\b|\bBCBS\w*\b"),
+        ("Cigna", r"\bCigna(?:\s+Health(?:care)?)?\b"),
+        ("UnitedHealthcare", r"\bUnited\s?Health\s?care\b|\bUHC\b"),
+        ("Medicare", r"\bMedicare\b"),
+    )
+)
+PAYER_REGEX = dict(PAYER_PATTERNS)
+
+
+def payer_names_in(text: str) -> list[str]:
+    """The payers ``text`` names, in the order of PAYER_PATTERNS."""
+    return [name for name, pattern in PAYER_PATTERNS if pattern.search(text)]
+
+
+def payer_heading(text: str, name: str) -> bool:
+    """True when the line is only the payer's name ("Aetna", "Cigna Health:"): a sub-heading."""
+    stripped = text.strip().strip("#*").strip().rstrip(":").strip().strip("*").strip()
+    return PAYER_REGEX[name].fullmatch(stripped) is not None
