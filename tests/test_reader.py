@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED
 
 from codegraph import DocumentError, extract_document
 from codegraph.read import document_from_bytes, heading_section
 from codegraph.read.normalize import normalize_text
-from conftest import SEED
 
 
 def test_normalisation_is_one_character_for_one():

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codegraph import DocumentError
 from codegraph.extract import extract
 from codegraph.read import document_from_bytes
-from conftest import SEED
 
 PAGES = [SEED.read_bytes(), (Path(__file__).parent / "data" / "formats" / "cpt-20610.txt").read_bytes()]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,6 +20,7 @@ from ..model import CutOff, DocumentFacts
 from ..read import Document
 from ..read.sections import SECTION_ORDER
 from .evidence import evidence
+from .payer_names import payer_names_in
 
 # Facet -> the sections that give it, in the family's order.
 HOME_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -41,8 +42,10 @@ def cut_off_record(doc: Document) -> CutOff | None:
     cut = doc.cut
     if cut is None:
         return None
+    # The span's section is the cut's: a heading cut mid-word ("Clinic") opens the section it names.
+    span = replace(evidence(doc, cut.start, cut.offset), section=cut.section)
     return CutOff(kind=cut.kind, section=cut.section, heading=cut.heading, offset=cut.offset, line=cut.line,
-                  evidence=evidence(doc, cut.start, cut.offset))
+                  evidence=span)
 
 
 def mark_cut_rows(doc: Document, facts: DocumentFacts) -> set[str]:
@@ -55,6 +58,10 @@ def mark_cut_rows(doc: Document, facts: DocumentFacts) -> set[str]:
         if rows and rows[-1].evidence.end >= cut.offset:
             rows[-1] = replace(rows[-1], cut_off=True)
             return {facet}
+    line = doc.lines[doc.line_at(cut.start) - 1]
+    first_cell = line.text.strip().strip("|").split("|")[0]
+    if "|" in line.text and payer_names_in(first_cell):
+        return {"payer-policies"}  # a payer coverage row (its whole cells were read, the cut one not)
     return set()
 
 

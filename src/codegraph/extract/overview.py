@@ -50,20 +50,25 @@ _LABEL_ANYWHERE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(]?[A-Z0-9])")
 
+# "The typical site of service is discussed below" says where, not what: no value follows.
+_NOT_A_VALUE = (
+    r"(?!(?:discussed|covered|described|addressed|outlined|explained|summari[sz]ed|listed|noted|reviewed|detailed"
+    r"|shown|presented|given|examined|explored|included|provided|mentioned|unavailable|not\b)\b)"
+)
 _SERVICE_LEADS = re.compile(
-    r"\bservice\s+type\s+(?:is|was|would\s+be)\s+"
+    r"(?:\bservice\s+type\s+(?:is|was|would\s+be)\s+"
     r"|\bfalls?\s+(?:under|within)\s+"
     r"|\b(?:is|are)\s+(?:(?:typically|generally|usually|commonly|best|often|primarily|broadly)\s+)?"
     r"(?:categori[sz]ed|classified)\s+(?:as|under)\s+"
-    r"|\b(?:is|are)\s+(?:an?\s+)?(?:type|kind|form)\s+of\s+",
+    r"|\b(?:is|are)\s+(?:an?\s+)?(?:type|kind|form)\s+of\s+)" + _NOT_A_VALUE,
     re.IGNORECASE,
 )
 _SITE_LEADS = re.compile(
-    r"\b(?:typical|usual|common|primary|main|most\s+common)\s+(?:sites?|places?)\s+of\s+service\b"
+    r"(?:\b(?:typical|usual|common|primary|main|most\s+common)\s+(?:sites?|places?)\s+of\s+service\b"
     r"(?:\s++(?:for|of|with)\b[^,;.:]{1,60}?)?\s++(?:is|are|would\s+be|includes?|consists?\s+of)\s++"
     r"|\b(?:is|are)\s+(?:typically|usually|generally|most\s+often|most\s+commonly|commonly|primarily|predominantly"
     r"|routinely|ordinarily|normally)\s+(?:performed|provided|delivered|furnished|administered|rendered|done"
-    r"|conducted|carried\s+out|billed|given)\s+(?:in|at|within)\s+",
+    r"|conducted|carried\s+out|billed|given)\s+(?:in|at|within)\s+)" + _NOT_A_VALUE,
     re.IGNORECASE,
 )
 # "... highlights typical sites of service - X - and ...", "typical sites of service: X".

@@ -205,6 +205,8 @@ def _read_tables(doc: Document, statements: _Statements) -> None:
             names = payer_names_in(cells[0])
             if len(names) != 1:
                 continue
+            if cut_row(doc, lines[-1].end):
+                cells = cells[:-1]  # the cut runs into the last cell ("Cover..."): read only whole cells
 
             def cell(at: int | None, cells: list[str] = cells) -> str:
                 return cells[at].strip() if at is not None and at < len(cells) else ""
@@ -217,6 +219,12 @@ def _read_tables(doc: Document, statements: _Statements) -> None:
             effective = _iso_date(date_text) if date_text else None
             statements.add(names[0], status, _prior_auth_cell(cell(auth_at)) if cell(auth_at) else None,
                            policy_id, effective, lines[0].start, lines[-1].end)
+
+
+def cut_row(doc: Document, end: int) -> bool:
+    """True when the page is cut off inside the table row ending at ``end``."""
+    cut = doc.cut
+    return cut is not None and cut.kind == "mid-row" and end >= cut.offset
 
 
 def extract_coverage(

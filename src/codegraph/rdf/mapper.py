@@ -9,8 +9,8 @@ The extractor version is recorded through ``prov:wasGeneratedBy`` instead.
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
 from rdflib.term import Node
-from rdflib.namespace import DCTERMS, PROV
 
 from ..model import DocumentFacts, Evidence
 from . import iris
@@ -71,6 +71,22 @@ class _DocumentMapper:
         if value is not None:
             self.add(node, prop, Literal(value))
 
+    def cut_off(self, node: URIRef, cut_off: bool) -> None:
+        if cut_off:
+            self.add(node, CG.valueCutOff, Literal(True))
+
+    def map_cut_off(self) -> None:
+        """Where the document is cut off, and the facets the cut interrupted or never reached."""
+        cut = self.facts.cut_off
+        if cut is not None:
+            self.add(self.document, CG.cutOffAt, self.evidence(cut.evidence))
+            self.add(self.document, CG.cutKind, Literal(cut.kind))
+        for facet, state in sorted(self.facts.facet_states.items()):
+            if state == "not-reached":
+                self.add(self.document, CG.facetNotReached, iris.value_iri("facet", facet))
+            elif state == "cut-off":
+                self.add(self.document, CG.facetCutOff, iris.value_iri("facet", facet))
+
     def map(self) -> dict[URIRef, list[tuple[URIRef, URIRef, Node]]]:
         f = self.facts
         add = self.add
@@ -100,10 +116,12 @@ class _DocumentMapper:
         if f.service_type:
             node = self.fact("service-type", "text", CG.ServiceTypeFact, CG.serviceType, f.service_type.evidence)
             self.text(node, CG.text, f.service_type.text)
+            self.cut_off(node, f.service_type.cut_off)
         if f.site_of_service:
             site = f.site_of_service
             node = self.fact("site-of-service", "text", CG.SiteOfServiceFact, CG.siteOfService, site.evidence)
             self.text(node, CG.text, site.text)
+            self.cut_off(node, site.cut_off)
             for pos in site.pos:
                 add(node, CG.placeOfService, iris.place_of_service_iri(pos))
             for candidate in site.pos_candidates:
@@ -159,27 +177,32 @@ class _DocumentMapper:
             add(node, CG.notation, Literal(row.code))
             self.text(node, CG.descriptionText, row.description)
             self.text(node, CG.whenToUse, row.when_to_use)
+            self.cut_off(node, row.cut_off)
         for row in f.taxonomies:
             node = self.fact("taxonomy", row.code, CG.TaxonomyMapping, CG.providerTaxonomy, row.evidence)
             add(node, CG.taxonomy, iris.taxonomy_iri(row.code))
             add(node, CG.notation, Literal(row.code))
             self.text(node, CG.descriptionText, row.description)
+            self.cut_off(node, row.cut_off)
         for row in f.icd10:
             node = self.fact("icd10", row.code, CG.DiagnosisMapping, CG.icd10Mapping, row.evidence)
             add(node, CG.diagnosis, iris.code_iri("ICD-10-CM", row.code))
             add(node, CG.notation, Literal(row.code))
             self.text(node, CG.descriptionText, row.description)
+            self.cut_off(node, row.cut_off)
         for row in f.related_codes:
             node = self.fact("related", f"{row.system}-{row.code}", CG.RelatedCodeLink, CG.relatedCode, row.evidence)
             add(node, CG.relatedTo, iris.code_iri(row.system, row.code))
             add(node, CG.notation, Literal(row.code))
             self.text(node, CG.descriptionText, row.description)
+            self.cut_off(node, row.cut_off)
 
         for number, statement in enumerate(f.unavailable_statements, start=1):
             node = self.fact("unavailable", number, CG.UnavailableDeclaration, CG.declaredUnavailable, statement.evidence)
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
+        self.map_cut_off()
         graphs = {iris.document_graph_iri(self.sha): list(self.triples)}
         graphs.update((name, list(triples)) for name, triples in self.shared.items())
         return graphs
