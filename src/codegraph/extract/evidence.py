@@ -11,10 +11,11 @@ from ..read.sentences import split_sentences
 
 def evidence(doc: Document, start: int, end: int) -> Evidence:
     """Evidence for the span ``[start, end)`` of ``doc``, trimmed of surrounding spaces."""
-    while start < end and doc.text[start].isspace():
-        start += 1
-    while end > start and doc.text[end - 1].isspace():
-        end -= 1
+    span = doc.text[start:end]
+    if span[:1].isspace() or span[-1:].isspace():
+        stripped = span.lstrip()
+        start += len(span) - len(stripped)
+        end = start + len(stripped.rstrip())
     return Evidence(
         section=doc.section_at(start).name,
         start=start,

@@ -55,6 +55,7 @@ _NOT_A_VALUE = (
     r"(?!(?:discussed|covered|described|addressed|outlined|explained|summari[sz]ed|listed|noted|reviewed|detailed"
     r"|shown|presented|given|examined|explored|included|provided|mentioned|unavailable|not\b)\b)"
 )
+_SERVICE_HINTS = ("type", "fall", "categori", "classified", "kind", "form")
 _SERVICE_LEADS = re.compile(
     r"(?:\bservice\s+type\s+(?:is|was|would\s+be)\s+"
     r"|\bfalls?\s+(?:under|within)\s+"
@@ -63,6 +64,8 @@ _SERVICE_LEADS = re.compile(
     r"|\b(?:is|are)\s+(?:an?\s+)?(?:type|kind|form)\s+of\s+)" + _NOT_A_VALUE,
     re.IGNORECASE,
 )
+_SITE_HINTS = ("service", "perform", "provid", "deliver", "furnish", "administer", "render", "done", "conduct",
+               "carried", "billed", "given")
 _SITE_LEADS = re.compile(
     r"(?:\b(?:typical|usual|common|primary|main|most\s+common)\s+(?:sites?|places?)\s+of\s+service\b"
     r"(?:\s++(?:for|of|with)\b[^,;.:]{1,60}?)?\s++(?:is|are|would\s+be|includes?|consists?\s+of)\s++"
@@ -163,7 +166,7 @@ def _labels(doc: Document, sections: list[Section]) -> dict[str, _Value]:
     found: dict[str, _Value] = {}
     for section in sections:
         for line in section.lines:
-            if ":" not in line.text:
+            if ":" not in line.text or "service" not in line.text.lower():
                 continue
             matches = list(_LABEL_ANYWHERE.finditer(line.text))
             if not matches:
@@ -200,10 +203,16 @@ def _next_line_value(doc: Document, section: Section, line: Line) -> _Value | No
     return _value(doc, following.start, following.end)
 
 
-def _prose(doc: Document, sections: list[Section], leads: re.Pattern[str]) -> _Value | None:
-    """The first clause introduced by one of ``leads`` in a sentence about the code."""
+def _prose(doc: Document, sections: list[Section], leads: re.Pattern[str], hints: tuple[str, ...]) -> _Value | None:
+    """The first clause introduced by one of ``leads`` in a sentence about the code.
+
+    ``hints``: lower-case words one of which every lead holds; a line without any is skipped.
+    """
     for section in sections:
         for line in section.lines:
+            lower = line.text.lower()
+            if not any(hint in lower for hint in hints):
+                continue
             for s_start, s_end, sentence in doc.sentences(line):
                 match = leads.search(sentence)
                 if match is None or _REPORT_CONTENT.search(sentence, 0, match.start()):
@@ -219,6 +228,8 @@ def _sites_named(doc: Document, sections: list[Section]) -> _Value | None:
     """"typical sites of service - X - and ...": the sites between the dashes (or after a colon)."""
     for section in sections:
         for line in section.lines:
+            if "site" not in line.text.lower():
+                continue
             for match in _SITES_NAMED.finditer(line.text):
                 start = line.start + match.end()
                 mark = doc.original[line.start + match.start() + len(match.group(0).rstrip()) - 1]
@@ -249,6 +260,9 @@ def _folded_site(doc: Document, sections: list[Section]) -> tuple[int, int, bool
     sentence. Returns (start, end, whole sentence?)."""
     for section in sections:
         for line in section.lines:
+            lower = line.text.lower()
+            if "pos" not in lower and "place" not in lower:
+                continue
             for s_start, s_end, sentence in doc.sentences(line):
                 place = _FOLDED_SITE.search(sentence)
                 if place is None:
@@ -307,10 +321,10 @@ def read_overview(doc: Document) -> OverviewFacts:
     found: dict[str, _Value] = {}
     for sections in (overview, summary):
         labels = _labels(doc, sections)
-        for facet, leads in ((SERVICE, _SERVICE_LEADS), (SITE, _SITE_LEADS)):
+        for facet, leads, hints in ((SERVICE, _SERVICE_LEADS, _SERVICE_HINTS), (SITE, _SITE_LEADS, _SITE_HINTS)):
             if facet in found:
                 continue
-            value = labels.get(facet) or _prose(doc, sections, leads)
+            value = labels.get(facet) or _prose(doc, sections, leads, hints)
             if value is None and facet == SITE:
                 value = _sites_named(doc, sections)
             if value is not None:

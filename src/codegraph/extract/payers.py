@@ -17,12 +17,12 @@ and prior approval are prior authorization.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 
 from ..model import CoverageFact, PayerMention, UnavailableStatement
 from ..read import Document
 from .evidence import evidence
-from .payer_names import PAYER_PATTERNS, payer_heading, payer_names_in
+from .payer_names import PAYER_PATTERNS, first_mentions, payer_heading, payer_names_in
 from .tables import is_payer_table, iter_tables
 from .unavailable import is_missing_data_marker
 
@@ -56,6 +56,11 @@ _PRIOR_AUTH = (
         rf"|\b{_PA}\s*:\s*(?:yes|required)|\bsubject\s+to\s+{_PA}",
         re.IGNORECASE)),
 )
+# The same rules for lower-cased text, searched case-sensitively: the engine can then skip to
+# each rule's first letter (the case-insensitive forms tried every character).
+_BOILERPLATE_LOWER = re.compile(_BOILERPLATE.pattern)
+_STATUS_RULES_LOWER = tuple((status, re.compile(pattern.pattern)) for status, pattern in _STATUS_RULES)
+_PRIOR_AUTH_LOWER = tuple((value, re.compile(pattern.pattern)) for value, pattern in _PRIOR_AUTH)
 _POLICY_ID = re.compile(
     r"\b(?:CPB\s*+\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s++(?:number\s++|no\.?\s++|#\s*+)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
     re.IGNORECASE,
@@ -67,22 +72,44 @@ _DATE = re.compile(
 _COVERAGE_SECTIONS = ("payer-coverage", "prior-authorization", "policy-updates")
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")),
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_LONG_DATE = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),\s*(\d{4})")
+
+
 def _iso_date(text: str) -> str | None:
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d,%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    """"2025-01-01", "1/1/2025", "January 1, 2025", "Jan. 1, 2025" as ISO; None when not a date.
+
+    Parsed here rather than by trying strptime formats in turn: each failed strptime raised and
+    caught an exception, and dates were a tenth of the coverage reader's time.
+    """
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _US_DATE.fullmatch(text):
+        month, day, year = (int(part) for part in match.groups())
+    elif (match := _LONG_DATE.fullmatch(text)) and match[1].lower() in _MONTHS:
+        month, day, year = _MONTHS[match[1].lower()], int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def extract_payers(doc: Document) -> list[PayerMention]:
-    first: dict[str, tuple[int, int]] = {}
-    for name, pattern in PAYER_PATTERNS:
-        match = pattern.search(doc.text)
-        if match:
-            first[name] = match.span()
-    ordered = sorted(first.items(), key=lambda item: item[1][0])
+    ordered = sorted(first_mentions(doc.text).items(), key=lambda item: item[1][0])
     return [PayerMention(name, evidence(doc, start, end)) for name, (start, end) in ordered]
 
 
@@ -146,7 +173,8 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
                 continue
             paragraph: str | None = None  # the payer named earlier in this paragraph
             for start, end, sentence in doc.sentences(line):
-                if _BOILERPLATE.search(sentence):
+                lower = sentence.lower()
+                if _BOILERPLATE_LOWER.search(lower):
                     continue
                 named = payer_names_in(sentence)
                 if len(named) > 1:
@@ -157,8 +185,8 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
                 payer = paragraph or block
                 if payer is None or is_missing_data_marker(sentence):
                     continue
-                status = next((s for s, pattern in _STATUS_RULES if pattern.search(sentence)), None)
-                prior_auth = next((p for p, pattern in _PRIOR_AUTH if pattern.search(sentence)), None)
+                status = next((s for s, pattern in _STATUS_RULES_LOWER if pattern.search(lower)), None)
+                prior_auth = next((p for p, pattern in _PRIOR_AUTH_LOWER if pattern.search(lower)), None)
                 date = _DATE.search(sentence)
                 statements.add(payer, status, prior_auth, _policy_id(sentence),
                                _iso_date(date["date"]) if date else None, start, end)

@@ -49,8 +49,16 @@ _JOINED_STEP = re.compile(
 )
 
 
+# The cues are lower case: a clause is lowered once and searched case-sensitively, which lets
+# the engine skip to each cue's first letter (case-insensitive searches were a tenth of the
+# reader's time).
+_LOWER_CUES = tuple((kind, re.compile(cue.pattern)) for kind, cue in STEP_CUES)
+
+
 def classify_step(text: str) -> str:
-    return next((kind for kind, cue in STEP_CUES if cue.search(text)), "other")
+    """The first kind, in STEP_CUES order, whose cue words ``text`` contains."""
+    lower = text.lower()
+    return next((kind for kind, cue in _LOWER_CUES if cue.search(lower)), "other")
 
 
 def _workflow_spans(doc: Document) -> list[tuple[int, int]]:
@@ -104,7 +112,7 @@ def extract_steps(doc: Document) -> list[StepFact]:
                     StepFact(
                         order=len(steps) + 1,
                         kind=classify_step(text),
-                        text=re.sub(r"\s+", " ", text),
+                        text=" ".join(text.split()),
                         evidence=evidence(doc, start, end),
                     )
                 )

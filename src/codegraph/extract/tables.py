@@ -97,20 +97,32 @@ class PipeTable:
 
 
 def iter_tables(doc: Document, row_code: re.Pattern[str] | None = None) -> list[PipeTable]:
+    """Every pipe table of ``doc``; see ``_iter_tables``. Without ``row_code``, parsed once per document."""
+    if row_code is None:
+        return doc.derived("pipe-tables", lambda: _iter_tables(doc, None))
+    return _iter_tables(doc, row_code)
+
+
+def _iter_tables(doc: Document, row_code: re.Pattern[str] | None) -> list[PipeTable]:
     """Every pipe table (a header line, then a ``|---|`` separator, then rows) in ``doc``.
 
     With ``row_code``, a line whose first cell is not a code continues the row before it (a row
     split over two lines).
     """
     tables: list[PipeTable] = []
+    if "|" not in doc.text:
+        return tables
     for section in doc.sections:
         lines = section.lines
+        # A header is a line with a "|" followed by a separator line: look only where one can be.
+        candidates = [i for i, line in enumerate(lines[:-1]) if "|" in line.text and "-" in lines[i + 1].text]
         index = 0
-        while index < len(lines):
+        for start in candidates:
+            if start < index:
+                continue  # inside the table read before
+            index = start
             line = lines[index]
-            following = lines[index + 1] if index + 1 < len(lines) else None
-            if not (_is_table_line(line) and following is not None and _SEPARATOR.match(following.text)):
-                index += 1
+            if not _SEPARATOR.match(lines[index + 1].text):
                 continue
             header = _cells(line.text)
             kind = _table_kind(header, section.name)

@@ -27,6 +27,8 @@ _MARKER = re.compile(
     r"|\bunavailable\b|\bno\s+data\b|\bmissing\s+from\s+the\s+input\b",
     re.IGNORECASE,
 )
+# Every marker holds one of these words (a cheap test before the sentences of a line are cut).
+_MARKER_WORDS = ("not", "unavailable", "no data", "missing")
 # A marker sentence must be about data, not about a patient ("when autologous tissue is not available").
 _ABOUT_DATA = re.compile(
     r"\b(?:data|input|information|details?|polic(?:y|ies)|modifiers?|taxonom(?:y|ies)|icd-?10|codes?|rates?|mappings?|pairings?)\b",
@@ -58,8 +60,14 @@ _SECTION_FACET = {
 }
 
 
+_MARKER_LOWER = re.compile(_MARKER.pattern)
+_ABOUT_DATA_LOWER = re.compile(_ABOUT_DATA.pattern)
+
+
 def is_missing_data_marker(sentence: str) -> bool:
-    return bool(_MARKER.search(sentence) and _ABOUT_DATA.search(sentence))
+    """True when ``sentence`` says data is missing (lower-cased once, searched case-sensitively)."""
+    lower = sentence.lower()
+    return bool(_MARKER_LOWER.search(lower) and _ABOUT_DATA_LOWER.search(lower))
 
 
 # Where a sentence turns to something else ("..., so this page concentrates on diagnosis codes").
@@ -78,17 +86,34 @@ _CLAUSE_START = re.compile(
 )
 
 
+# Lower-case twins of the patterns, searched case-sensitively on lower-cased text: the engine can
+# then skip to each alternative's first letter. Used whenever lowering keeps every offset.
+_LOWER = {pattern: re.compile(pattern.pattern) for pattern in (_MARKER, _CLAUSE_START, _CLAUSE_TURN)}
+_FACET_WORDS_LOWER = tuple((facet, re.compile(pattern.pattern)) for facet, pattern in _FACET_WORDS)
+
+
+def _lowered(text: str) -> str | None:
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None  # a few characters ("İ") lower to two
+
+
 def marker_clause(sentence: str) -> tuple[int, int]:
     """(start, end) of the clause of ``sentence`` that says data is missing (all of it without a marker)."""
-    marker = _MARKER.search(sentence)
+    lower = _lowered(sentence)
+    text = sentence if lower is None else lower
+
+    def pattern(original: re.Pattern[str]) -> re.Pattern[str]:
+        return original if lower is None else _LOWER[original]
+
+    marker = pattern(_MARKER).search(text)
     if not marker:
         return 0, len(sentence)
     start = 0
-    for boundary in _CLAUSE_START.finditer(sentence, 0, marker.start()):
+    for boundary in pattern(_CLAUSE_START).finditer(text, 0, marker.start()):
         start = boundary.start()
     end = len(sentence)
-    for pattern in (_CLAUSE_TURN, _CLAUSE_START):
-        turn = pattern.search(sentence, marker.end())
+    for turn_pattern in (_CLAUSE_TURN, _CLAUSE_START):
+        turn = pattern(turn_pattern).search(text, marker.end())
         if turn:
             end = min(end, turn.start())
     return start, end
@@ -97,8 +122,12 @@ def marker_clause(sentence: str) -> tuple[int, int]:
 def facets_named(sentence: str) -> tuple[str, ...]:
     """Facets named in the clause of ``sentence`` that says data is missing."""
     start, end = marker_clause(sentence)
-    clause = sentence[start:end]
-    return tuple(sorted(facet for facet, pattern in _FACET_WORDS if pattern.search(clause)))
+    lower = _lowered(sentence)
+    if lower is None:
+        clause, patterns = sentence[start:end], _FACET_WORDS
+    else:
+        clause, patterns = lower[start:end], _FACET_WORDS_LOWER
+    return tuple(sorted(facet for facet, facet_pattern in patterns if facet_pattern.search(clause)))
 
 
 def extract_unavailable(doc: Document) -> list[UnavailableStatement]:
@@ -111,6 +140,9 @@ def extract_unavailable(doc: Document) -> list[UnavailableStatement]:
                 if len(named) == 1 and payer_heading(line.text, named[0]):
                     sub_heading = named[0]
                     continue
+            lower = line.text.lower()
+            if not any(word in lower for word in _MARKER_WORDS):
+                continue  # no marker anywhere in the line: its sentences need not be cut
             for start, end, sentence in doc.sentences(line):
                 if not is_missing_data_marker(sentence):
                     continue

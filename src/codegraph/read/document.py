@@ -16,9 +16,11 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 from ..errors import DocumentError
 from .cut import Cut, find_cut
@@ -26,7 +28,9 @@ from .formats import to_plain_text
 from .normalize import normalize_text
 from .sections import Section, split_sections
 from .sentences import split_sentences
-from .wrap import wrapped_breaks
+from .wrap import is_wrap
+
+_T = TypeVar("_T")
 
 #: The default per-document size limit in bytes (2 MiB: the family's pages are 2-20 KB).
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -54,8 +58,9 @@ def default_max_bytes(path: str = "") -> int:
     return value
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One line of the normalised text (a tuple: a page has hundreds and each is read often)."""
+
     number: int  # 1-based
     start: int  # offset of the first character
     end: int  # offset just past the last character (newline excluded)
@@ -108,6 +113,18 @@ class Document:
         return {}
 
     @cached_property
+    def _derived(self) -> dict[str, Any]:
+        return {}
+
+    def derived(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()`` once per document (tables read by two extractors are parsed once)."""
+        cache = self._derived
+        if key not in cache:
+            cache[key] = compute()
+        value: _T = cache[key]
+        return value
+
+    @cached_property
     def content_end(self) -> int:
         """Offset just past the last non-space character: where a cut-off page stops."""
         return len(self.text.rstrip())
@@ -118,21 +135,38 @@ class Document:
         return find_cut(self)
 
 
+_new_line = tuple.__new__  # NamedTuple's own __new__ goes through a Python lambda: twice as slow
+
+
 def _split_lines(text: str) -> tuple[Line, ...]:
     lines = []
     start = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         end = start + len(raw)
         stripped = raw.removesuffix("\r")
-        lines.append(Line(number, start, start + len(stripped), stripped))
+        lines.append(_new_line(Line, (number, start, start + len(stripped), stripped)))
         start = end + 1
     return tuple(lines)
+
+
+# Last characters after which a line never continues: a sentence end, a table row, a blank.
+_NEVER_WRAPPED = (".", "!", "?", ":", ";", "|", "")
 
 
 def join_wrapped_lines(text: str) -> str:
     """``text`` with each wrapping line break (and its CR) replaced by spaces: same length."""
     raw = text.split("\n")
-    breaks = wrapped_breaks([line.removesuffix("\r") for line in raw])
+    # Most lines end a sentence or a table row: only the others can be wrapped (a cheap test
+    # first, so the full one runs on a few lines per page).
+    candidates = [
+        index for index in range(len(raw) - 1)
+        if raw[index].rstrip()[-1:] not in _NEVER_WRAPPED and raw[index + 1].strip()
+    ]
+    if not candidates:
+        return text
+    breaks = [False] * (len(raw) - 1)
+    for index in candidates:
+        breaks[index] = is_wrap(raw[index].removesuffix("\r"), raw[index + 1].removesuffix("\r"))
     if not any(breaks):
         return text
     pieces: list[str] = []

@@ -7,6 +7,7 @@ punctuation. The same words inside a sentence are not a heading.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ KNOWN_HEADINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-# No known heading is longer than this; longer lines are prose (and are not scanned).
-_MAX_HEADING_CHARS = 120
+# No known heading is longer than this, with Markdown marks and spacing; longer lines are prose.
+_MAX_HEADING_CHARS = 80
 
 
 def _heading_key(text: str) -> str:
@@ -83,6 +84,13 @@ def heading_section(text: str) -> str | None:
     """The section id a whole line announces, or None when it is not a heading."""
     if len(text) > _MAX_HEADING_CHARS:
         return None
+    return _heading_of(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading_of(text: str) -> str | None:
+    # Cached: the same heading lines recur on every page, and each line is asked about several
+    # times (sections, wrapped lines, the cut).
     return _HEADING_INDEX.get(_heading_key(text))
 
 
