@@ -91,7 +91,7 @@ def _iso_date(text: str) -> str | None:
     """"2025-01-01", "1/1/2025", "January 1, 2025", "Jan. 1, 2025" as ISO; None when not a date.
 
     Parsed here rather than by trying strptime formats in turn: each failed strptime raised and
-    caught an exception, and dates were a tenth of the coverage reader's time.
+    caught an exception (about 0.5 ms per date in the profile).
     """
     text = text.strip()
     if match := _ISO_DATE.fullmatch(text):
