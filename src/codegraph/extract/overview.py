@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ..model import SiteOfServiceFact, TextFact
 from ..read import Document, Line, Section
 from ..read.normalize import clean_value
+from ..read.patterns import compile_fast
 from .evidence import evidence
 from .places import map_places
 from .unavailable import is_missing_data_marker
@@ -56,7 +57,7 @@ _NOT_A_VALUE = (
     r"|shown|presented|given|examined|explored|included|provided|mentioned|unavailable|not\b)\b)"
 )
 _SERVICE_HINTS = ("type", "fall", "categori", "classified", "kind", "form")
-_SERVICE_LEADS = re.compile(
+_SERVICE_LEADS = compile_fast(
     r"(?:\bservice\s+type\s+(?:is|was|would\s+be)\s+"
     r"|\bfalls?\s+(?:under|within)\s+"
     r"|\b(?:is|are)\s+(?:(?:typically|generally|usually|commonly|best|often|primarily|broadly)\s+)?"
@@ -66,7 +67,7 @@ _SERVICE_LEADS = re.compile(
 )
 _SITE_HINTS = ("service", "perform", "provid", "deliver", "furnish", "administer", "render", "done", "conduct",
                "carried", "billed", "given")
-_SITE_LEADS = re.compile(
+_SITE_LEADS = compile_fast(
     r"(?:\b(?:typical|usual|common|primary|main|most\s+common)\s+(?:sites?|places?)\s+of\s+service\b"
     r"(?:\s++(?:for|of|with)\b[^,;.:]{1,60}?)?\s++(?:is|are|would\s+be|includes?|consists?\s+of)\s++"
     r"|\b(?:is|are)\s+(?:typically|usually|generally|most\s+often|most\s+commonly|commonly|primarily|predominantly"
@@ -77,7 +78,7 @@ _SITE_LEADS = re.compile(
 # "... highlights typical sites of service - X - and ...", "typical sites of service: X".
 _SITES_NAMED = re.compile(r"\b(?:typical|common|usual)\s+sites?\s+of\s+service\s*[-:]\s*", re.IGNORECASE)
 # Sentences about what the report contains, not about the code.
-_REPORT_CONTENT = re.compile(
+_REPORT_CONTENT = compile_fast(
     r"\breaders?\b|\bwill\s+(?:learn|find|gain|see)\b|\bpublication\b|\bthis\s+(?:summary|resource|report|analysis|"
     r"page|document|brief|briefing)\b|\bwhat\s+readers\b",
     re.IGNORECASE,

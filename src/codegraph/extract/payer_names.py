@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from ..read.patterns import compile_fast
+
 PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+    (name, compile_fast(pattern, re.IGNORECASE))
     for name, pattern in (
         ("Aetna", r"\bAetna\b"),
         ("Blue Cross Blue Shield", r"\bBlue\s+Cross(?:\s+(?:and\s+|&\s+)?Blue\s+Shield)?\b|\bBCBS\w*\b"),

@@ -21,6 +21,7 @@ from datetime import date
 
 from ..model import CoverageFact, PayerMention, UnavailableStatement
 from ..read import Document
+from ..read.patterns import compile_fast
 from .evidence import evidence
 from .payer_names import PAYER_PATTERNS, first_mentions, payer_heading, payer_names_in
 from .tables import is_payer_table, iter_tables
@@ -56,16 +57,16 @@ _PRIOR_AUTH = (
         rf"|\b{_PA}\s*:\s*(?:yes|required)|\bsubject\s+to\s+{_PA}",
         re.IGNORECASE)),
 )
-# The same rules for lower-cased text, searched case-sensitively: the engine can then skip to
-# each rule's first letter (the case-insensitive forms tried every character).
-_BOILERPLATE_LOWER = re.compile(_BOILERPLATE.pattern)
-_STATUS_RULES_LOWER = tuple((status, re.compile(pattern.pattern)) for status, pattern in _STATUS_RULES)
-_PRIOR_AUTH_LOWER = tuple((value, re.compile(pattern.pattern)) for value, pattern in _PRIOR_AUTH)
+# The same rules for lower-cased text, searched case-sensitively in the literal-first form
+# (read/patterns.py): the engine can then skip to each rule's first letter.
+_BOILERPLATE_LOWER = compile_fast(_BOILERPLATE.pattern)
+_STATUS_RULES_LOWER = tuple((status, compile_fast(pattern.pattern)) for status, pattern in _STATUS_RULES)
+_PRIOR_AUTH_LOWER = tuple((value, compile_fast(pattern.pattern)) for value, pattern in _PRIOR_AUTH)
 _POLICY_ID = re.compile(
     r"\b(?:CPB\s*+\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s++(?:number\s++|no\.?\s++|#\s*+)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(
+_DATE = compile_fast(
     r"\beffective\s++(?:date\s*+:?+\s*+|on\s++|as\s++of\s++|from\s++)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4})",
     re.IGNORECASE,
 )

@@ -13,6 +13,7 @@ import re
 
 from ..model import StepFact
 from ..read import Document
+from ..read.patterns import compile_fast
 from .evidence import evidence, sentences
 
 _WORKFLOW_LABEL = re.compile(r"(?:\*\*)?procedure\s++workflow(?:\*\*)?\s*+:\s*+(?:\*\*)?\s*+", re.IGNORECASE)
@@ -49,9 +50,10 @@ _JOINED_STEP = re.compile(
 )
 
 
-# The cues are lower case: a clause is lowered once and searched case-sensitively, which lets
-# the engine skip to each cue's first letter instead of trying every character.
-_LOWER_CUES = tuple((kind, re.compile(cue.pattern)) for kind, cue in STEP_CUES)
+# The cues are lower case: a clause is lowered once and searched case-sensitively, in the
+# literal-first form (read/patterns.py), which lets the engine skip to each cue's first letter
+# instead of trying every character.
+_LOWER_CUES = tuple((kind, compile_fast(cue.pattern)) for kind, cue in STEP_CUES)
 
 
 def classify_step(text: str) -> str:
@@ -67,7 +69,7 @@ def _workflow_spans(doc: Document) -> list[tuple[int, int]]:
         return []
     lines = [line for line in context[0].lines if line.text.strip()]
     for position, line in enumerate(lines):
-        label = _WORKFLOW_LABEL.search(line.text)
+        label = _WORKFLOW_LABEL.search(line.text) if "workflow" in line.text.lower() else None
         if label:
             spans = [(line.start + label.end(), line.end)]
             spans += [(later.start, later.end) for later in lines[position + 1 :]]
@@ -91,7 +93,7 @@ def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
             start = start + shift + lead.end()
             segment = text[start:end]
         cursor = start
-        for joint in _JOINED_STEP.finditer(segment):
+        for joint in _JOINED_STEP.finditer(segment) if " and" in segment.lower() else ():
             result.append((cursor, start + joint.start()))
             cursor = start + joint.end()
         result.append((cursor, end))

@@ -18,6 +18,7 @@ import re
 
 from ..model import UnavailableStatement
 from ..read import Document
+from ..read.patterns import compile_fast
 from .evidence import evidence
 from .payer_names import payer_heading, payer_names_in
 
@@ -60,8 +61,8 @@ _SECTION_FACET = {
 }
 
 
-_MARKER_LOWER = re.compile(_MARKER.pattern)
-_ABOUT_DATA_LOWER = re.compile(_ABOUT_DATA.pattern)
+_MARKER_LOWER = compile_fast(_MARKER.pattern)
+_ABOUT_DATA_LOWER = compile_fast(_ABOUT_DATA.pattern)
 
 
 def is_missing_data_marker(sentence: str) -> bool:
@@ -88,8 +89,8 @@ _CLAUSE_START = re.compile(
 
 # Lower-case twins of the patterns, searched case-sensitively on lower-cased text: the engine can
 # then skip to each alternative's first letter. Used whenever lowering keeps every offset.
-_LOWER = {pattern: re.compile(pattern.pattern) for pattern in (_MARKER, _CLAUSE_START, _CLAUSE_TURN)}
-_FACET_WORDS_LOWER = tuple((facet, re.compile(pattern.pattern)) for facet, pattern in _FACET_WORDS)
+_LOWER = {pattern: compile_fast(pattern.pattern) for pattern in (_MARKER, _CLAUSE_START, _CLAUSE_TURN)}
+_FACET_WORDS_LOWER = tuple((facet, compile_fast(pattern.pattern)) for facet, pattern in _FACET_WORDS)
 
 
 def _lowered(text: str) -> str | None:
