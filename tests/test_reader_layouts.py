@@ -60,6 +60,10 @@ LAYOUTS = {
     "report-content sentences are not statements": (
         "Readers will find typical sites of service and the service type below. The typical site of service is discussed later.\n",
         None, None),
+    "performed in a patient group is not a site": (
+        "The injection is commonly performed in patients with chronic neck pain. It is typically performed in the prone position.\n",
+        None, None),
+    "Type of service label": ("Type of service: Facet joint injection\n", "Facet joint injection", None),
     "label alone on its line, value on the next": (
         "Service type:\nFacet joint injection\nTypical site of service:\nOffice (POS 11)\n", "Facet joint injection", "Office (POS 11)"),
 }
@@ -189,3 +193,10 @@ def test_a_sentence_split_over_two_lines_keeps_its_facet(suffix):
     assert data["unavailable"] == ["modifiers", "payer-policies"]
     statement = data["unavailable_statements"][0]["evidence"]
     assert " ".join(statement["quote"].split()) == "Data not provided in the input for payer policies or modifiers."
+
+
+def test_a_label_that_says_the_page_does_not_know_gives_no_value():
+    data = _read(OVERVIEW + "Service type: Data not available in the input.\nTypical site of service: N/A\n")
+    assert (data["service_type"], data["site_of_service"]["text"]) == (None, None)
+    assert data["facet_states"]["service-type"] == "declared-unavailable"
+    assert data["facet_states"]["site-of-service"] == "declared-unavailable"

@@ -50,7 +50,7 @@ def extract(doc: Document) -> DocumentFacts:
         cut_off=cut_off_record(doc),
     )
     cut_facets = overview.cut_facets | mark_cut_rows(doc, facts)
-    facts.facet_states = facet_states(doc, facts, cut_facets)
+    facts.facet_states = facet_states(doc, facts, cut_facets, frozenset(overview.declared))
     return facts
 
 

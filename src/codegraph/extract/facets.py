@@ -78,8 +78,13 @@ def _position(section: str, doc: Document) -> int:
     return before
 
 
-def facet_states(doc: Document, facts: DocumentFacts, cut_facets: set[str]) -> dict[str, str]:
-    """Facet -> "read", "cut-off", "declared-unavailable", "not-reached" or "missing"."""
+def facet_states(doc: Document, facts: DocumentFacts, cut_facets: set[str],
+                 declared_facets: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Facet -> "read", "cut-off", "declared-unavailable", "not-reached" or "missing".
+
+    ``declared_facets``: facets declared unavailable beyond ``facts.unavailable`` (a label whose
+    value says the page does not know).
+    """
     read = {
         "service-type": facts.service_type is not None,
         "site-of-service": facts.site_of_service is not None,
@@ -90,7 +95,7 @@ def facet_states(doc: Document, facts: DocumentFacts, cut_facets: set[str]) -> d
         "related-codes": bool(facts.related_codes),
         "payer-policies": any(c.status in _DECIDED or c.prior_auth != "unknown" for c in facts.coverage),
     }
-    declared = set(facts.unavailable)
+    declared = set(facts.unavailable) | declared_facets
     cut = doc.cut
     cut_position = _position(cut.section, doc) if cut else len(SECTION_ORDER)
     complete = {s.name for s in doc.sections if cut is None or s.end <= cut.start and s.name != cut.section}

@@ -40,13 +40,13 @@ SITE = "site-of-service"
 
 # Label lines: "Service type: ...", "- **Typical Site of Service:** ...".
 _LABEL_LINE = re.compile(
-    r"\s*(?:[-*\u2022]\s*)?(?:\*\*)?(?P<label>service\s+type|(?:typical\s+)?sites?\s+of\s+service)(?:\*\*)?"
+    r"\s*(?:[-*\u2022]\s*)?(?:\*\*)?(?P<label>service\s+type|type\s+of\s+service|(?:typical\s+)?sites?\s+of\s+service)(?:\*\*)?"
     r"\s*+:\s*+(?:\*\*)?\s*+",
     re.IGNORECASE,
 )
 # A label anywhere in a line ("In short, Service type: X; Typical site of service: Y.").
 _LABEL_ANYWHERE = re.compile(
-    r"\b(?P<label>service\s+type|(?:typical\s+)?sites?\s+of\s+service)(?:\*\*)?[ ]*:(?:\*\*)?[ ]*",
+    r"\b(?P<label>service\s+type|type\s+of\s+service|(?:typical\s+)?sites?\s+of\s+service)(?:\*\*)?[ ]*:(?:\*\*)?[ ]*",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(]?[A-Z0-9])")
@@ -56,13 +56,13 @@ _NOT_A_VALUE = (
     r"(?!(?:discussed|covered|described|addressed|outlined|explained|summari[sz]ed|listed|noted|reviewed|detailed"
     r"|shown|presented|given|examined|explored|included|provided|mentioned|unavailable|not\b)\b)"
 )
-_SERVICE_HINTS = ("type", "fall", "categori", "classified", "kind", "form")
+_SERVICE_HINTS = ("type", "fall", "categori", "classified")
 _SERVICE_LEADS = compile_fast(
     r"(?:\bservice\s+type\s+(?:is|was|would\s+be)\s+"
     r"|\bfalls?\s+(?:under|within)\s+"
     r"|\b(?:is|are)\s+(?:(?:typically|generally|usually|commonly|best|often|primarily|broadly)\s+)?"
     r"(?:categori[sz]ed|classified)\s+(?:as|under)\s+"
-    r"|\b(?:is|are)\s+(?:an?\s+)?(?:type|kind|form)\s+of\s+)" + _NOT_A_VALUE,
+    r"|\b(?:is|are)\s+(?:an?\s+)?type\s+of\s+)" + _NOT_A_VALUE,
     re.IGNORECASE,
 )
 _SITE_HINTS = ("service", "perform", "provid", "deliver", "furnish", "administer", "render", "done", "conduct",
@@ -70,11 +70,21 @@ _SITE_HINTS = ("service", "perform", "provid", "deliver", "furnish", "administer
 _SITE_LEADS = compile_fast(
     r"(?:\b(?:typical|usual|common|primary|main|most\s+common)\s+(?:sites?|places?)\s+of\s+service\b"
     r"(?:\s++(?:for|of|with)\b[^,;.:]{1,60}?)?\s++(?:is|are|would\s+be|includes?|consists?\s+of)\s++"
-    r"|\b(?:is|are)\s+(?:typically|usually|generally|most\s+often|most\s+commonly|commonly|primarily|predominantly"
-    r"|routinely|ordinarily|normally)\s+(?:performed|provided|delivered|furnished|administered|rendered|done"
-    r"|conducted|carried\s+out|billed|given)\s+(?:in|at|within)\s+)" + _NOT_A_VALUE,
+    r"|(?P<performed>\b(?:is|are)\s+(?:typically|usually|generally|most\s+often|most\s+commonly|commonly|primarily"
+    r"|predominantly|routinely|ordinarily|normally)\s+(?:performed|provided|delivered|furnished|administered|rendered"
+    r"|done|conducted|carried\s+out|billed|given)\s+(?:in|at|within)\s+))" + _NOT_A_VALUE,
     re.IGNORECASE,
 )
+# "is typically performed in X" names a site only when X is a setting ("in the physician office"),
+# not when it is a patient group or a body part ("in patients with ...", "in the lumbar spine").
+_SETTING = compile_fast(
+    r"\b(?:offices?|cent(?:er|re)s?|hospitals?|facilit(?:y|ies)|settings?|clinics?|suites?|departments?|rooms?"
+    r"|outpatient|inpatient|ambulatory|ascs?|home|pos|place\s+of\s+service|practices?|units?|laborator(?:y|ies)"
+    r"|labs?|sites?|centers?)\b",
+    re.IGNORECASE,
+)
+# Values that say the page does not know ("Service type: Data not available in the input.").
+_NO_VALUE = {"n/a", "na", "none", "unknown", "not available", "not stated", "not specified", "not provided", "-"}
 # "... highlights typical sites of service - X - and ...", "typical sites of service: X".
 _SITES_NAMED = re.compile(r"\b(?:typical|common|usual)\s+sites?\s+of\s+service\s*[-:]\s*", re.IGNORECASE)
 # Sentences about what the report contains, not about the code.
@@ -113,6 +123,7 @@ class OverviewFacts:
     service_type: TextFact | None = None
     site_of_service: SiteOfServiceFact | None = None
     cut_facets: set[str] = field(default_factory=set)  # facets whose value the cut interrupts
+    declared: set[str] = field(default_factory=set)  # facets whose label says the page does not know
 
 
 def _sections(doc: Document, names: tuple[str, ...]) -> list[Section]:
@@ -174,7 +185,7 @@ def _labels(doc: Document, sections: list[Section]) -> dict[str, _Value]:
                 continue
             at_start = _LABEL_LINE.match(line.text)
             for index, match in enumerate(matches):
-                facet = SERVICE if match["label"].lower().startswith("service") else SITE
+                facet = SERVICE if match["label"].lower().startswith(("service", "type")) else SITE
                 if facet in found:
                     continue
                 following = matches[index + 1].start() if index + 1 < len(matches) else len(line.text)
@@ -220,8 +231,11 @@ def _prose(doc: Document, sections: list[Section], leads: re.Pattern[str], hints
                     continue
                 start = s_start + match.end()
                 value = _value(doc, start, _clause_end(doc, line, start))
-                if value is not None and (value.cut_off or _has_content(doc, value)):
-                    return value
+                if value is None or not (value.cut_off or _has_content(doc, value)):
+                    continue
+                if match.groupdict().get("performed") and not _SETTING.search(doc.text, value.start, value.end):
+                    continue
+                return value
     return None
 
 
@@ -335,6 +349,10 @@ def read_overview(doc: Document) -> OverviewFacts:
             result.cut_facets.add(facet)
         if not _has_content(doc, value):
             continue  # cut right after the label or lead-in: no value to keep
+        raw = " ".join(doc.text[value.start:value.end].split())
+        if raw.lower().rstrip(".") in _NO_VALUE or is_missing_data_marker(raw):
+            result.declared.add(facet)
+            continue
         if facet == SERVICE:
             text = clean_value(doc.text[value.start:value.end])
             result.service_type = TextFact(text, evidence(doc, value.start, value.end), cut_off=value.cut_off)
