@@ -142,7 +142,7 @@ def extract_unavailable(doc: Document) -> list[UnavailableStatement]:
                     sub_heading = named[0]
                     continue
             lower = line.text.lower()
-            if not any(word in lower for word in _MARKER_WORDS):
+            if not any(word in lower for word in _MARKER_WORDS) or not _MARKER_LOWER.search(lower):
                 continue  # no marker anywhere in the line: its sentences need not be cut
             for start, end, sentence in doc.sentences(line):
                 if not is_missing_data_marker(sentence):
