@@ -16,7 +16,9 @@ from codegraph import extract_document
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in (CORPUS / "documents").iterdir() if p.is_file())
 COMPARED = ("code", "service_type", "site_of_service", "payers", "coverage", "modifiers", "taxonomies", "icd10",
-            "related_codes", "unavailable")
+            "related_codes", "unavailable", "service_type_cut_off", "cut_off", "not_reached")
+# The anatomical-target state follows the shipped anatomy lexicon, which has tests of its own.
+LEXICON_FACETS = ("anatomical-target",)
 
 
 def test_corpus_size():
@@ -31,6 +33,8 @@ def test_document_facts(document):
     actual = extract_document(document).to_json()
     for key in COMPARED:
         assert actual[key] == expected[key], key
+    states = {facet: state for facet, state in actual["facet_states"].items() if facet not in LEXICON_FACETS}
+    assert states == expected["facet_states"]
     warnings = " | ".join(actual["warnings"]).lower()
     for fragment in expected["warnings_contain"]:
         assert fragment in warnings

@@ -57,7 +57,7 @@ def seed_page(seed_site) -> BeautifulSoup:
 
 @pytest.fixture(scope="module")
 def corpus_dataset():
-    """The 51-page corpus, the seed and the coverage imports (payer policies, Medicare articles)."""
+    """The test corpus (tests/corpus/documents), the seed and the coverage imports (payer policies, Medicare articles)."""
     with contextlib.chdir(ROOT):
         result = build(["tests/corpus/documents", "data/documents"])
         batches = [import_payer_policy(["tests/fixtures/payer-policy/payer-policies.csv",
@@ -95,8 +95,11 @@ def test_index_lists_the_code_with_its_gaps_and_coverage(seed_site):
 
 def test_index_of_many_codes_and_sources(corpus_site):
     rows = soup(corpus_site / "index.html").select("#codes tbody tr")
-    assert [row["data-code"] for row in rows] == ["0037U", "0627T", "0999T", "1000T", "1001T", "20610", "3074F",
-                                                  "64493", "99213", "J0585", "J7321"]
+    assert [row["data-code"] for row in rows] == [
+        "0037U", "0101T", "0213T", "0594T", "0627T", "0628T", "0630T", "0731T", "0732T", "0999T", "1000T", "1001T",
+        "20553", "20600", "20605", "20606", "20610", "20612", "27096", "3074F", "62322", "64483", "64484", "64490",
+        "64493", "64633", "99213", "J0585", "J1885", "J3301", "J7321", "J7325",
+    ]
     by_code = {row["data-code"]: [cell.get_text(" ", strip=True) for cell in row.find_all("td")] for row in rows}
     assert by_code["J7321"][1:3] == ["HCPCS", "HCPCS Level II"]
     assert by_code["20610"][4] == "9"  # nine pages describe 20610

@@ -270,6 +270,14 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     # completeness.ttl
     data.remove((URIRef(f"{COPY_DOC}/unavailable/1"), CG.facet, CGV["facet/related-codes"], None))
     expect("FacetNotFoundShape", copy_code, CG.relatedCode, "warning")
+    # The copy is cut off before its provider taxonomies: "not reached", not "not found".
+    data.remove((URIRef(f"{COPY_DOC}/unavailable/1"), CG.facet, CGV["facet/provider-taxonomies"], None))
+    cut = _evidence(graph, "cut", copy_doc)
+    graph.add((cut, CG.section, Literal("coding-specifications")))
+    graph.add((cut, CG.line, Literal(27)))
+    graph.add((copy_doc, CG.cutOffAt, cut))
+    graph.add((copy_doc, CG.facetNotReached, CGV["facet/provider-taxonomies"]))
+    expect("FacetNotReachedShape", copy_code, CG.providerTaxonomy, "info")
     humana = URIRef(payer("Humana"))
     graph.add((humana, RDF.type, CG.Payer))
     graph.add((humana, URIRef("http://schema.org/name"), Literal("Humana")))

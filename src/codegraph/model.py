@@ -28,6 +28,13 @@ COVERAGE_STATUSES = (
     "source-declares-unavailable",
 )
 PRIOR_AUTH_VALUES = ("required", "not-required", "unknown")
+# Where a page stops when it is cut off (see read/cut.py).
+CUT_KINDS = ("mid-word", "mid-sentence", "mid-row", "mid-heading")
+# What a document says about each facet (``DocumentFacts.facet_states``): "read" (facts were
+# read), "cut-off" (the cut interrupts its value or label: what was read is kept, incomplete),
+# "declared-unavailable" (the page says the data is missing), "not-reached" (the page is cut off
+# before the section that gives it) or "missing" (the page went past that section without it).
+FACET_STATES = ("read", "cut-off", "declared-unavailable", "not-reached", "missing")
 STEP_KINDS = (
     "arrival",
     "consent",
@@ -120,6 +127,7 @@ class TextFact:
 
     text: str
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside the value: the text is incomplete
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,7 @@ class SiteOfServiceFact:
     pos: tuple[str, ...]
     pos_candidates: tuple[PosCandidate, ...]
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside the value: the text is incomplete
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,7 @@ class ModifierRow:
     description: str | None
     when_to_use: str | None
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside this row
 
 
 @dataclass(frozen=True)
@@ -199,6 +209,7 @@ class TaxonomyRow:
     code: str
     description: str | None
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside this row
 
 
 @dataclass(frozen=True)
@@ -207,6 +218,7 @@ class DiagnosisRow:
     code: str
     description: str | None
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside this row
 
 
 @dataclass(frozen=True)
@@ -216,13 +228,33 @@ class RelatedCodeRow:
     code: str
     description: str | None
     evidence: Evidence
+    cut_off: bool = False  # the page is cut off inside this row
 
 
 @dataclass(frozen=True)
 class UnavailableStatement:
-    """A sentence in which the source says data is missing; ``facets`` may be empty."""
+    """A sentence in which the source says data is missing; ``facets`` may be empty.
+
+    ``payers`` holds the payers the clause names ("Cigna's policy is not available"): the
+    statement is about those payers only; empty means it is about every payer.
+    """
 
     facets: tuple[str, ...]
+    evidence: Evidence
+    payers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CutOff:
+    """Where a cut-off document stops: ``kind`` from CUT_KINDS, the section (id and heading as
+    written) the cut falls in, the offset just past its last character, and the evidence span of
+    the interrupted sentence, row or heading."""
+
+    kind: str
+    section: str
+    heading: str
+    offset: int
+    line: int
     evidence: Evidence
 
 
@@ -246,11 +278,18 @@ class DocumentFacts:
     related_codes: list[RelatedCodeRow] = field(default_factory=list)
     unavailable_statements: list[UnavailableStatement] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cut_off: CutOff | None = None  # None: the page ends where a page may end
+    facet_states: dict[str, str] = field(default_factory=dict)  # facet -> one of FACET_STATES
 
     @property
     def unavailable(self) -> list[str]:
         """The facets the source declares unavailable, sorted."""
         return sorted({f for s in self.unavailable_statements for f in s.facets})
+
+    @property
+    def not_reached(self) -> list[str]:
+        """The facets the page is cut off before, sorted."""
+        return sorted(facet for facet, state in self.facet_states.items() if state == "not-reached")
 
     def to_json(self, evidence: bool = False) -> dict[str, Any]:
         """The ``extract --format json`` form; ``evidence`` adds each fact's evidence."""
@@ -267,6 +306,7 @@ class DocumentFacts:
             "pos_candidates": [
                 {"phrase": c.phrase, "pos": list(c.pos)} for c in (site.pos_candidates if site else ())
             ],
+            "cut_off": bool(site and site.cut_off),
         }
         if site:
             with_evidence(site_json, site)
@@ -338,6 +378,10 @@ class DocumentFacts:
             ],
             "unavailable": self.unavailable,
             "warnings": list(self.warnings),
+            "service_type_cut_off": bool(self.service_type and self.service_type.cut_off),
+            "cut_off": self._cut_off_json(evidence),
+            "not_reached": self.not_reached,
+            "facet_states": dict(self.facet_states),
         }
         if evidence:
             if self.description:
@@ -346,6 +390,22 @@ class DocumentFacts:
                 result["service_type_evidence"] = self.service_type.evidence.to_json()
             result["payer_mentions"] = [with_evidence({"name": p.name}, p) for p in self.payers]
             result["unavailable_statements"] = [
-                with_evidence({"facets": list(s.facets)}, s) for s in self.unavailable_statements
+                with_evidence({"facets": list(s.facets), "payers": list(s.payers)}, s)
+                for s in self.unavailable_statements
             ]
         return result
+
+    def _cut_off_json(self, evidence: bool) -> dict[str, Any] | None:
+        cut = self.cut_off
+        if cut is None:
+            return None
+        payload: dict[str, Any] = {
+            "kind": cut.kind,
+            "section": cut.section,
+            "heading": cut.heading,
+            "offset": cut.offset,
+            "line": cut.line,
+        }
+        if evidence:
+            payload["evidence"] = cut.evidence.to_json()
+        return payload

@@ -10,7 +10,8 @@ from ..read import Document, read_document
 from .code import extract_code
 from .code_lists import extract_code_lists
 from .concepts import extract_anatomy, extract_concepts
-from .overview import extract_description, extract_service_and_site
+from .facets import cut_off_record, facet_states, mark_cut_rows
+from .overview import extract_description, read_overview
 from .payers import extract_coverage, extract_payers
 from .steps import extract_steps
 from .tables import extract_tables
@@ -21,14 +22,15 @@ def extract(doc: Document) -> DocumentFacts:
     """All facts of one document. Raises ``DocumentError`` when it is not a billing-code page."""
     code = extract_code(doc)
     description = extract_description(doc)
-    service_type, site = extract_service_and_site(doc)
+    overview = read_overview(doc)
+    service_type, site = overview.service_type, overview.site_of_service
     unavailable = extract_unavailable(doc)
     payers = extract_payers(doc)
     tables = extract_tables(doc)
     extract_code_lists(doc, tables)
     anatomy_sources: list[CodeFact | TextFact] = [code]
     anatomy_sources += [fact for fact in (description, service_type) if fact is not None]
-    return DocumentFacts(
+    facts = DocumentFacts(
         source=Source(path=doc.path, sha256=doc.sha256, content_sha256=content_key(doc)),
         code=code,
         description=description,
@@ -45,7 +47,11 @@ def extract(doc: Document) -> DocumentFacts:
         related_codes=tables.related_codes,
         unavailable_statements=unavailable,
         warnings=tables.warnings + unread_section_warnings(doc),
+        cut_off=cut_off_record(doc),
     )
+    cut_facets = overview.cut_facets | mark_cut_rows(doc, facts)
+    facts.facet_states = facet_states(doc, facts, cut_facets, frozenset(overview.declared))
+    return facts
 
 
 def content_key(doc: Document) -> str:
@@ -71,6 +77,7 @@ def unread_section_warnings(doc: Document) -> list[str]:
 
 
 def extract_file(path: str | Path) -> DocumentFacts:
+    """Read the document at ``path`` and extract its facts."""
     return extract(read_document(path))
 
 

@@ -12,7 +12,7 @@ from .evidence import line_evidence
 
 # "CPT 1001T: Title", "CPT code 20610: Title", "HCPCS Level II J7321: Title"
 _TITLE = re.compile(
-    r"^\s*(?:#+\s*)?(?P<system>CPT|HCPCS(?:\s+Level\s+II)?)\s+(?:code\s+)?(?P<code>[0-9A-Z]{5})\s*:\s*(?P<title>.+?)\s*$",
+    r"\s*+(?:#++\s*+)?(?P<system>CPT|HCPCS(?:\s++Level\s++II)?)\s++(?:code\s++)?(?P<code>[0-9A-Z]{5})\s*+:\s*+(?P<title>.*\S)\s*$",
     re.IGNORECASE,
 )
 
@@ -36,6 +36,7 @@ def code_category(system: str, code: str) -> str | None:
 
 
 def extract_code(doc: Document) -> CodeFact:
+    """The code the page is about: its system, notation and title, from the first lines."""
     for line in doc.lines[:_TITLE_SEARCH_LINES]:
         match = _TITLE.match(line.text)
         if match:

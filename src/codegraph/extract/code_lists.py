@@ -25,16 +25,17 @@ _SECTION_KIND = {
     "related-codes": "related_codes",
 }
 _LABEL_KIND = (
-    (re.compile(r"^\s*(?:[-*]\s*)?(?:common\s+|applicable\s+|relevant\s+)?modifiers?\s*:\s*", re.I), "modifiers"),
-    (re.compile(r"^\s*(?:[-*]\s*)?(?:provider\s+)?taxonom(?:y|ies)(?:\s+codes?)?\s*:\s*", re.I), "taxonomies"),
-    (re.compile(r"^\s*(?:[-*]\s*)?(?:icd-?10(?:-cm)?(?:\s+(?:codes?|mappings?|diagnos[ie]s))?|diagnosis\s+codes?)\s*:\s*", re.I), "icd10"),
-    (re.compile(r"^\s*(?:[-*]\s*)?related\s+(?:cpt\s+|hcpcs\s+)?codes?\s*:\s*", re.I), "related_codes"),
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:common\s+|applicable\s+|relevant\s+)?modifiers?\s*:\s*", re.IGNORECASE), "modifiers"),
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:provider\s+)?taxonom(?:y|ies)(?:\s+codes?)?\s*:\s*", re.IGNORECASE), "taxonomies"),
+    (re.compile(r"^\s*(?:[-*]\s*)?(?:icd-?10(?:-cm)?(?:\s+(?:codes?|mappings?|diagnos[ie]s))?|diagnosis\s+codes?)\s*:\s*", re.IGNORECASE), "icd10"),
+    (re.compile(r"^\s*(?:[-*]\s*)?related\s+(?:cpt\s+|hcpcs\s+)?codes?\s*:\s*", re.IGNORECASE), "related_codes"),
 )
-_LIST_SECTIONS = {"coding-specifications", "specifications", "modifiers", "provider-taxonomies", "icd10-mappings", "related-codes", "documentation", "claims-processing"}
+_LIST_SECTIONS = {"coding-specifications", "specifications", "modifiers", "provider-taxonomies", "icd10-mappings", "related-codes",
+                  "documentation", "claims-processing"}
 # List items are split at commas and semicolons, except inside parentheses.
 _LIST_ITEM = re.compile(r"(?:[^,;()]|\([^)]*\)?)+")
 _BULLET = re.compile(r"^\s*[-*\u2022]\s*")
-_SYSTEM_PREFIX = re.compile(r"^(?:CPT|HCPCS(?:\s+Level\s+II)?)(?:\s+code)?\s+", re.I)
+_SYSTEM_PREFIX = re.compile(r"^(?:CPT|HCPCS(?:\s+Level\s+II)?)(?:\s+code)?\s+", re.IGNORECASE)
 
 
 @cache
@@ -61,28 +62,25 @@ def _item(kind: str, text: str) -> tuple[str, str | None] | None:
     return code, (clean_value(rest) or None)
 
 
-def _add(doc: Document, kind: str, code: str, description: str | None, start: int, end: int, tables: CodingTables) -> None:
+def _add(doc: Document, kind: str, code: str, description: str | None, start: int, end: int,
+         tables: CodingTables, seen: set[tuple[str, str]]) -> None:
+    if (kind, code) in seen:  # a set, not a scan of the rows: a list of 10,000 codes stays linear
+        return
+    seen.add((kind, code))
     span = evidence(doc, start, end)
     if kind == "modifiers":
-        if any(m.code == code for m in tables.modifiers):
-            return
         tables.modifiers.append(ModifierRow(code, description, None, span))
     elif kind == "taxonomies":
-        if any(t.code == code for t in tables.taxonomies):
-            return
         tables.taxonomies.append(TaxonomyRow(code, description, span))
     elif kind == "icd10":
-        if any(d.code == code for d in tables.icd10):
-            return
         tables.icd10.append(DiagnosisRow(code, description, span))
     else:
-        if any(r.code == code for r in tables.related_codes):
-            return
         system = "HCPCS" if code[0].isalpha() else "CPT"
         tables.related_codes.append(RelatedCodeRow(system, code, description, span))
 
 
-def _read_line(doc: Document, line: Line, kind: str, body_offset: int, tables: CodingTables) -> None:
+def _read_line(doc: Document, line: Line, kind: str, body_offset: int, tables: CodingTables,
+               seen: set[tuple[str, str]]) -> None:
     body = line.text[body_offset:]
     if _BULLET.match(line.text) or body_offset:
         # A bullet holds one code and its description; a labelled line is a comma/semicolon list.
@@ -94,11 +92,15 @@ def _read_line(doc: Document, line: Line, kind: str, body_offset: int, tables: C
     for start, end in items:
         parsed = _item(kind, line.text[start:end])
         if parsed:
-            _add(doc, kind, parsed[0], parsed[1], line.start + start, line.start + end, tables)
+            _add(doc, kind, parsed[0], parsed[1], line.start + start, line.start + end, tables, seen)
 
 
 def extract_code_lists(doc: Document, tables: CodingTables) -> None:
     """Add list-form coding facts to ``tables`` (a code already read from a table is kept once)."""
+    seen = {("modifiers", row.code) for row in tables.modifiers}
+    seen |= {("taxonomies", row.code) for row in tables.taxonomies}
+    seen |= {("icd10", row.code) for row in tables.icd10}
+    seen |= {("related_codes", row.code) for row in tables.related_codes}
     for section in doc.sections:
         if section.name not in _LIST_SECTIONS:
             continue
@@ -108,14 +110,14 @@ def extract_code_lists(doc: Document, tables: CodingTables) -> None:
             for pattern, kind in _LABEL_KIND:
                 label = pattern.match(line.text)
                 if label:
-                    _read_line(doc, line, kind, label.end(), tables)
+                    _read_line(doc, line, kind, label.end(), tables, seen)
                     break
             else:
-                kind = _SECTION_KIND.get(section.name)
-                if kind and _BULLET.match(line.text):
-                    _read_line(doc, line, kind, 0, tables)
-                elif kind:
-                    _read_prose(doc, line, kind, tables)
+                section_kind = _SECTION_KIND.get(section.name)
+                if section_kind and _BULLET.match(line.text):
+                    _read_line(doc, line, section_kind, 0, tables, seen)
+                elif section_kind:
+                    _read_prose(doc, line, section_kind, tables, seen)
 
 
 # In prose, related codes count only when written as "CPT 20610", "CPT code 20610", "HCPCS J7321".
@@ -123,7 +125,7 @@ _PREFIXED_CODE = re.compile(r"\b(?:CPT|HCPCS(?:\s+Level\s+II)?)\s+(?:code\s+)?(\
 _TOKEN = re.compile(r"(?<![\w-])([0-9A-Z]{2}|\d{3}[0-9A-Z]{6}X|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?![\w-])")
 
 
-def _read_prose(doc: Document, line: Line, kind: str, tables: CodingTables) -> None:
+def _read_prose(doc: Document, line: Line, kind: str, tables: CodingTables, seen: set[tuple[str, str]]) -> None:
     """Codes named in a sentence of the facet's own section ("Modifiers that may apply include 50, RT and LT")."""
     pattern = _PREFIXED_CODE if kind == "related_codes" else _TOKEN
     for match in pattern.finditer(line.text):
@@ -132,4 +134,4 @@ def _read_prose(doc: Document, line: Line, kind: str, tables: CodingTables) -> N
             continue
         if kind == "modifiers" and code not in _known_modifiers():
             continue
-        _add(doc, kind, code, None, line.start + match.start(), line.start + match.end(), tables)
+        _add(doc, kind, code, None, line.start + match.start(), line.start + match.end(), tables, seen)

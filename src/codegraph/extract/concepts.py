@@ -55,6 +55,7 @@ _CLINICAL_SECTIONS = ("overview", "clinical-context")
 
 
 def extract_concepts(doc: Document) -> list[ConceptMention]:
+    """Clinical concepts the page names, each once per (concept, role, hedged)."""
     seen: set[tuple[str, str, bool]] = set()
     mentions: list[ConceptMention] = []
     for section in doc.sections:

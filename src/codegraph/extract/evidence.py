@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..model import Evidence
 from ..read import Document, Line
+from ..read.sentences import split_sentences
 
 
 def evidence(doc: Document, start: int, end: int) -> Evidence:
     """Evidence for the span ``[start, end)`` of ``doc``, trimmed of surrounding spaces."""
-    while start < end and doc.text[start].isspace():
-        start += 1
-    while end > start and doc.text[end - 1].isspace():
-        end -= 1
+    span = doc.text[start:end]
+    if span[:1].isspace() or span[-1:].isspace():
+        stripped = span.lstrip()
+        start += len(span) - len(stripped)
+        end = start + len(stripped.rstrip())
     return Evidence(
         section=doc.section_at(start).name,
         start=start,
@@ -25,19 +26,13 @@ def evidence(doc: Document, start: int, end: int) -> Evidence:
 
 
 def line_evidence(doc: Document, line: Line) -> Evidence:
+    """The evidence for a whole line."""
     return evidence(doc, line.start, line.end)
 
 
-# A sentence ends at . ! or ? followed by space and something that starts a sentence; "R15.9"
-# and "e.g. the" do not end one.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
-
-
 def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
-    """Sentences of ``text`` as (start, end, sentence), offsets shifted by ``offset``."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        yield offset + start, offset + match.start(), text[start : match.start()]
-        start = match.end()
-    if start < len(text) and text[start:].strip():
-        yield offset + start, offset + len(text), text[start:]
+    """Sentences of ``text`` as (start, end, sentence), offsets shifted by ``offset``.
+
+    For a whole line prefer ``Document.sentences(line)``, which computes them once per line.
+    """
+    return split_sentences(text, offset)

@@ -3,31 +3,31 @@
 "Payers recognize and reimburse this code" is boilerplate, not a coverage decision: only a
 sentence in a payer coverage or prior-authorization section that names one payer and states a
 position becomes that payer's statement. Every other named payer gets an honest placeholder:
-"source-declares-unavailable" when the page says payer policies are missing, else "not-stated".
+"source-declares-unavailable" when the page says payer policies are missing (for every payer,
+or for that payer by name), else "not-stated".
+
+A statement is attributed to the payer it names; a sentence that names none belongs to the payer
+of the sub-heading or label block it sits under, or to the payer named earlier in the same
+paragraph, never to one named in an earlier paragraph. A missing-data sentence ("Cigna's policy
+is not available") states no position, even when it says "covers". Conditions make a position
+conditional ("covers ... when the criteria ... are met"); precertification, pre-service review
+and prior approval are prior authorization.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 
 from ..model import CoverageFact, PayerMention, UnavailableStatement
 from ..read import Document
-from .evidence import evidence, sentences
+from ..read.patterns import compile_fast
+from .evidence import evidence
+from .payer_names import PAYER_PATTERNS, first_mentions, payer_heading, payer_names_in
 from .tables import is_payer_table, iter_tables
+from .unavailable import is_missing_data_marker
 
-PAYER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("Aetna", r"\bAetna\b"),
-        ("Blue Cross Blue Shield", r"\bBlue\s+Cross(?:\s+(?:and\s+|&\s+)?Blue\s+Shield)?\b|\bBCBS\w*\b"),
-        ("Cigna", r"\bCigna(?:\s+Health(?:care)?)?\b"),
-        ("UnitedHealthcare", r"\bUnited\s?Health\s?care\b|\bUHC\b"),
-        ("Medicare", r"\bMedicare\b"),
-    )
-)
-
-_PAYER_REGEX = dict(PAYER_PATTERNS)
+__all__ = ["PAYER_PATTERNS", "extract_coverage", "extract_payers", "payer_names_in"]
 _BOILERPLATE = re.compile(
     r"\brecogni[sz]e\s+and\s+reimburse|\breimburse\s+(?:this|the)\s+code\b|\bgenerally\s+reimburse", re.IGNORECASE
 )
@@ -35,46 +35,84 @@ _STATUS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (status, re.compile(pattern, re.IGNORECASE))
     for status, pattern in (
         ("experimental", r"\bexperimental\b|\binvestigational\b|\bunproven\b"),
-        ("not-covered", r"\bnot\s+(?:a\s+)?covered\b|\bdoes\s+not\s+cover\b|\bnon-?covered\b|\bnot\s+cover\b|\bexcluded\s+from\s+coverage\b|\bdenie[sd]\s+coverage\b"),
-        ("conditional", r"\bwith\s+criteria\b|\bwhen\s+(?:medical\s+)?criteria\b|\bconditional(?:ly)?\b|\bmedically\s+necessary\s+when\b|\bsubject\s+to\b|\bcase-by-case\b"),
+        ("not-covered", r"\bnot\s+(?:a\s+)?covered\b|\bdoes\s+not\s+cover\b|\bnon-?covered\b|\bnot\s+cover\b"
+                        r"|\bexcluded\s+from\s+coverage\b|\bdenie[sd]\s+coverage\b"),
+        ("conditional", (
+            r"\bwith\s+criteria\b|\bwhen\s+(?:[\w-]+\s+){0,4}?criteria\b|\bif\s+(?:[\w-]+\s+){0,4}?criteria\b"
+            r"|\bcriteria\s+(?:\w+\s+){0,3}?(?:are|is)\s+met\b|\bmeets?\s+(?:the\s+|its\s+|all\s+)?(?:[\w-]+\s+){0,2}?criteria\b"
+            r"|\bconditional(?:ly)?\b|\bmedically\s+necessary\s+(?:when|if|for)\b|\bsubject\s+to\b|\bcase-by-case\b"
+            r"|\bonly\s+(?:when|if)\b|\bprovided\s+that\b|\bwith\s+documentation\s+of\b"
+        )),
         ("covered", r"\bcovers?\b|\bcovered\b"),
     )
 )
+# Prior authorization under its other names.
+_PA = (r"(?:prior\s+auth\w*|pre-?\s?auth\w*|pre-?\s?certification|precert\w*|pre-?\s?service\s+review"
+       r"|prior\s+approval|pre-?\s?approval|advance\s+approval)")
 _PRIOR_AUTH = (
-    ("not-required", re.compile(r"\bno\s+prior\s+auth|\bprior\s+auth\w*\s+(?:is\s+)?not\s+(?:required|needed)|\bdoes\s+not\s+require\s+prior\s+auth|\bwithout\s+prior\s+auth", re.IGNORECASE)),
-    ("required", re.compile(r"\bprior\s+auth\w*\s+(?:is\s+)?(?:required|needed|mandatory)|\brequires?\s+prior\s+auth|\bprior\s+auth\w*\s*:\s*(?:yes|required)", re.IGNORECASE)),
+    ("not-required", re.compile(
+        rf"\bno\s+{_PA}|\b{_PA}\s+(?:is\s+|are\s+)?not\s+(?:required|needed|necessary)|\bdoes\s+not\s+require\s+(?:an?\s+)?{_PA}"
+        rf"|\bwithout\s+(?:an?\s+)?{_PA}", re.IGNORECASE)),
+    ("required", re.compile(
+        rf"\b{_PA}\s+(?:is\s+|are\s+)?(?:required|needed|necessary|mandatory)|\brequires?\s+(?:an?\s+)?{_PA}"
+        rf"|\b{_PA}\s*:\s*(?:yes|required)|\bsubject\s+to\s+{_PA}",
+        re.IGNORECASE)),
 )
+# The same rules for lower-cased text, searched case-sensitively in the literal-first form
+# (read/patterns.py): the engine can then skip to each rule's first letter.
+_BOILERPLATE_LOWER = compile_fast(_BOILERPLATE.pattern)
+_STATUS_RULES_LOWER = tuple((status, compile_fast(pattern.pattern)) for status, pattern in _STATUS_RULES)
+_PRIOR_AUTH_LOWER = tuple((value, compile_fast(pattern.pattern)) for value, pattern in _PRIOR_AUTH)
 _POLICY_ID = re.compile(
-    r"\b(?:CPB\s*\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s+(?:number\s+|no\.?\s+|#\s*)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
+    r"\b(?:CPB\s*+\d{3,4}|MP[-\s]?\d{2,5}(?:\.\d+)?|[LA]\d{5}|(?:policy|bulletin)\s++(?:number\s++|no\.?\s++|#\s*+)?[A-Z]{0,4}[-.]?\d{2,6}(?:\.\d+)?)\b",
     re.IGNORECASE,
 )
-_DATE = re.compile(
-    r"\beffective\s+(?:date\s*:?\s*|on\s+|as\s+of\s+|from\s+)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4})",
+_DATE = compile_fast(
+    r"\beffective\s++(?:date\s*+:?+\s*+|on\s++|as\s++of\s++|from\s++)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},\s*\d{4})",
     re.IGNORECASE,
 )
 _COVERAGE_SECTIONS = ("payer-coverage", "prior-authorization", "policy-updates")
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")),
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_LONG_DATE = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),\s*(\d{4})")
+
+
 def _iso_date(text: str) -> str | None:
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d,%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    """"2025-01-01", "1/1/2025", "January 1, 2025", "Jan. 1, 2025" as ISO; None when not a date.
 
-
-def payer_names_in(text: str) -> list[str]:
-    return [name for name, pattern in PAYER_PATTERNS if pattern.search(text)]
+    Parsed here rather than by trying strptime formats in turn, where each failed format raised
+    and caught an exception (the slowest step of reading a coverage line in the profile).
+    """
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _US_DATE.fullmatch(text):
+        month, day, year = (int(part) for part in match.groups())
+    elif (match := _LONG_DATE.fullmatch(text)) and match[1].lower() in _MONTHS:
+        month, day, year = _MONTHS[match[1].lower()], int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def extract_payers(doc: Document) -> list[PayerMention]:
-    first: dict[str, tuple[int, int]] = {}
-    for name, pattern in PAYER_PATTERNS:
-        match = pattern.search(doc.text)
-        if match:
-            first[name] = match.span()
-    ordered = sorted(first.items(), key=lambda item: item[1][0])
+    """Each payer the page names, at its first mention, in page order."""
+    ordered = sorted(first_mentions(doc.text).items(), key=lambda item: item[1][0])
     return [PayerMention(name, evidence(doc, start, end)) for name, (start, end) in ordered]
 
 
@@ -124,32 +162,34 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
     for section in doc.sections:
         if section.name not in _COVERAGE_SECTIONS:
             continue
-        current: str | None = None  # the payer of the latest payer sub-heading ("Aetna", "Aetna:")
+        block: str | None = None  # the payer of the latest sub-heading or "Payer:" label block
         for line in section.lines:
             if "|" in line.text:
                 continue  # tables are read by _read_tables
             names = payer_names_in(line.text)
-            stripped = line.text.strip().rstrip(":").strip()
-            if len(names) == 1 and _PAYER_REGEX[names[0]].fullmatch(stripped):
-                current = names[0]
+            if len(names) == 1 and payer_heading(line.text, names[0]):
+                block = names[0]
                 continue
             label = _LABEL_LINE.match(line.text)
             if label:
-                current = _read_label(label, current, statements, line.start, line.end)
+                block = _read_label(label, block, statements, line.start, line.end)
                 continue
-            for start, end, sentence in sentences(line.text, line.start):
-                if _BOILERPLATE.search(sentence):
+            paragraph: str | None = None  # the payer named earlier in this paragraph
+            for start, end, sentence in doc.sentences(line):
+                lower = sentence.lower()
+                if _BOILERPLATE_LOWER.search(lower):
                     continue
                 named = payer_names_in(sentence)
                 if len(named) > 1:
-                    continue
-                payer = named[0] if named else current
-                if payer is None:
+                    paragraph = None
                     continue
                 if named:
-                    current = payer
-                status = next((s for s, pattern in _STATUS_RULES if pattern.search(sentence)), None)
-                prior_auth = next((p for p, pattern in _PRIOR_AUTH if pattern.search(sentence)), None)
+                    paragraph = named[0]
+                payer = paragraph or block
+                if payer is None or is_missing_data_marker(sentence):
+                    continue
+                status = next((s for s, pattern in _STATUS_RULES_LOWER if pattern.search(lower)), None)
+                prior_auth = next((p for p, pattern in _PRIOR_AUTH_LOWER if pattern.search(lower)), None)
                 date = _DATE.search(sentence)
                 statements.add(payer, status, prior_auth, _policy_id(sentence),
                                _iso_date(date["date"]) if date else None, start, end)
@@ -158,7 +198,7 @@ def _read_prose(doc: Document, statements: _Statements) -> None:
 # "Payer: Aetna", "Coverage status: Experimental", "Prior authorization: Not required", ...
 _LABEL_LINE = re.compile(
     r"^\s*(?:[-*]\s*)?(?P<label>payer|coverage(?:\s+status|\s+position)?|status|prior\s+auth(?:orization)?"
-    r"|policy(?:\s+(?:id|number|no\.?|#))?|effective(?:\s+date)?)\s*:\s*(?P<value>.+?)\s*$",
+    r"|policy(?:\s+(?:id|number|no\.?|#))?|effective(?:\s+date)?)\s*+:\s*+(?P<value>.*\S)\s*$",
     re.IGNORECASE,
 )
 _EMPTY_VALUES = {"", "-", "n/a", "na", "none", "not stated", "not available", "unknown"}
@@ -196,8 +236,10 @@ def _read_tables(doc: Document, statements: _Statements) -> None:
             names = payer_names_in(cells[0])
             if len(names) != 1:
                 continue
+            if cut_row(doc, lines[-1].end):
+                cells = cells[:-1]  # the cut runs into the last cell ("Cover..."): read only whole cells
 
-            def cell(at: int | None) -> str:
+            def cell(at: int | None, cells: list[str] = cells) -> str:
                 return cells[at].strip() if at is not None and at < len(cells) else ""
 
             status_text = cell(status_at)
@@ -210,17 +252,26 @@ def _read_tables(doc: Document, statements: _Statements) -> None:
                            policy_id, effective, lines[0].start, lines[-1].end)
 
 
+def cut_row(doc: Document, end: int) -> bool:
+    """True when the page is cut off inside the table row ending at ``end``."""
+    cut = doc.cut
+    return cut is not None and cut.kind == "mid-row" and end >= cut.offset
+
+
 def extract_coverage(
     doc: Document, payers: list[PayerMention], unavailable: list[UnavailableStatement]
 ) -> list[CoverageFact]:
+    """Each named payer's coverage position and prior-authorization requirement as the page states them."""
     statements = _Statements(doc)
     _read_prose(doc, statements)
     _read_tables(doc, statements)
     stated = statements.by_payer
 
-    declared = next((s for s in unavailable if "payer-policies" in s.facets), None)
     coverage = []
     for payer in payers:
+        declared = next(
+            (s for s in unavailable if "payer-policies" in s.facets and (not s.payers or payer.name in s.payers)), None
+        )
         if payer.name in stated:
             coverage.append(stated[payer.name])
         elif declared is not None:

@@ -14,8 +14,8 @@ import re
 from ..model import PosCandidate
 
 _EXPLICIT = re.compile(
-    r"\b(?:POS|place\s+of\s+service)(?:\s+codes?)?\s*[:#]?\s*"
-    r"(?P<codes>\d{1,2}(?:\s*(?:/|,|or|and|&)\s*\d{1,2})*)\b",
+    r"\b(?:POS|place\s++of\s++service)(?:\s++codes?)?+\s*+[:#]?+\s*+"
+    r"(?P<codes>\d{1,2}(?:\s*+(?:/|,|or|and|&)\s*+\d{1,2})*+)\b",
     re.IGNORECASE,
 )
 
@@ -41,7 +41,7 @@ _AMBIGUOUS_PHRASES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
-_NUMBER_FOLLOWS = re.compile(r"\s*[(,]?\s*(?:POS|place\s+of\s+service)\s*\d", re.IGNORECASE)
+_NUMBER_FOLLOWS = re.compile(r"\s*+[(,]?+\s*+(?:POS|place\s++of\s++service)\s*+\d", re.IGNORECASE)
 
 
 def map_places(text: str) -> tuple[tuple[str, ...], tuple[PosCandidate, ...]]:

@@ -13,9 +13,10 @@ import re
 
 from ..model import StepFact
 from ..read import Document
+from ..read.patterns import compile_fast
 from .evidence import evidence, sentences
 
-_WORKFLOW_LABEL = re.compile(r"(?:\*\*)?procedure\s+workflow(?:\*\*)?\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
+_WORKFLOW_LABEL = re.compile(r"(?:\*\*)?procedure\s++workflow(?:\*\*)?\s*+:\s*+(?:\*\*)?\s*+", re.IGNORECASE)
 
 # Order matters: the first kind whose cue matches wins ("On the day of injection, the patient is
 # positioned" is positioning, not injection).
@@ -44,13 +45,21 @@ _LEADING_STEP = re.compile(r"^(?P<lead>(?:After|Following|Under|With)\s[^,;]{3,8
 _LEADING_KINDS = ("consent", "anesthesia")
 # "... and discharged with ...", "... and follow-up assessments ...": a new step in the same sentence.
 _JOINED_STEP = re.compile(
-    r",?\s+and\s+(?:then\s+)?(?=(?:is\s+|are\s+)?(?:discharged|observed|monitored|positioned)\b|follow-?\s?up\b)",
+    r"(?:,|(?<![\s,]))\s++and\s++(?:then\s++)?(?=(?:is\s+|are\s+)?(?:discharged|observed|monitored|positioned)\b|follow-?\s?up\b)",
     re.IGNORECASE,
 )
 
 
+# The cues are lower case: a clause is lowered once and searched case-sensitively, in the
+# literal-first form (read/patterns.py), which lets the engine skip to each cue's first letter
+# instead of trying every character.
+_LOWER_CUES = tuple((kind, compile_fast(cue.pattern)) for kind, cue in STEP_CUES)
+
+
 def classify_step(text: str) -> str:
-    return next((kind for kind, cue in STEP_CUES if cue.search(text)), "other")
+    """The first kind, in STEP_CUES order, whose cue words ``text`` contains."""
+    lower = text.lower()
+    return next((kind for kind, cue in _LOWER_CUES if cue.search(lower)), "other")
 
 
 def _workflow_spans(doc: Document) -> list[tuple[int, int]]:
@@ -60,7 +69,7 @@ def _workflow_spans(doc: Document) -> list[tuple[int, int]]:
         return []
     lines = [line for line in context[0].lines if line.text.strip()]
     for position, line in enumerate(lines):
-        label = _WORKFLOW_LABEL.search(line.text)
+        label = _WORKFLOW_LABEL.search(line.text) if "workflow" in line.text.lower() else None
         if label:
             spans = [(line.start + label.end(), line.end)]
             spans += [(later.start, later.end) for later in lines[position + 1 :]]
@@ -84,7 +93,7 @@ def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
             start = start + shift + lead.end()
             segment = text[start:end]
         cursor = start
-        for joint in _JOINED_STEP.finditer(segment):
+        for joint in _JOINED_STEP.finditer(segment) if " and" in segment.lower() else ():
             result.append((cursor, start + joint.start()))
             cursor = start + joint.end()
         result.append((cursor, end))
@@ -92,6 +101,7 @@ def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def extract_steps(doc: Document) -> list[StepFact]:
+    """The ordered procedure steps of the page's workflow sections."""
     steps: list[StepFact] = []
     for span_start, span_end in _workflow_spans(doc):
         for s_start, _s_end, sentence in sentences(doc.text[span_start:span_end], span_start):
@@ -104,7 +114,7 @@ def extract_steps(doc: Document) -> list[StepFact]:
                     StepFact(
                         order=len(steps) + 1,
                         kind=classify_step(text),
-                        text=re.sub(r"\s+", " ", text),
+                        text=" ".join(text.split()),
                         evidence=evidence(doc, start, end),
                     )
                 )

@@ -15,7 +15,8 @@ from ..read import Document, Line
 from ..read.normalize import clean_value
 from .evidence import evidence
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Possessive quantifiers: with plain ones a row of spaces around a "|" took quadratic time.
+_SEPARATOR = re.compile(r"\s*+\|?+\s*+:?+-{2,}+:?+\s*+(?:\|\s*+:?+-{2,}+:?+\s*+)*+\|?+\s*+$")
 
 CODE_PATTERNS = {
     "modifiers": re.compile(r"\b([0-9A-Z]{2})\b"),
@@ -39,6 +40,7 @@ _TABLE_NAMES = {
 
 @dataclass
 class CodingTables:
+    """The coding tables of one page: modifiers, taxonomies, diagnoses and related codes."""
     modifiers: list[ModifierRow] = field(default_factory=list)
     taxonomies: list[TaxonomyRow] = field(default_factory=list)
     icd10: list[DiagnosisRow] = field(default_factory=list)
@@ -48,17 +50,15 @@ class CodingTables:
 
 def _cells(text: str) -> list[str]:
     stripped = text.strip()
-    if stripped.startswith("|"):
-        stripped = stripped[1:]
-    if stripped.endswith("|"):
-        stripped = stripped[:-1]
+    stripped = stripped.removeprefix("|")
+    stripped = stripped.removesuffix("|")
     return [cell.strip() for cell in stripped.split("|")]
 
 
 def _starts_with_code(pattern: re.Pattern[str], cell: str) -> bool:
     """True when a first cell holds a code, allowing a short prefix such as "CPT code "."""
     match = pattern.search(cell)
-    return bool(match) and match.start() <= len("HCPCS Level II code ")
+    return match is not None and match.start() <= len("HCPCS Level II code ")
 
 
 def _table_kind(header: list[str], section: str) -> str | None:
@@ -91,6 +91,7 @@ def _is_table_line(line: Line) -> bool:
 
 @dataclass
 class PipeTable:
+    """A pipe table as written: its section, header cells and rows with their lines."""
     section: str
     header: list[str]
     header_line: Line
@@ -98,20 +99,32 @@ class PipeTable:
 
 
 def iter_tables(doc: Document, row_code: re.Pattern[str] | None = None) -> list[PipeTable]:
+    """Every pipe table of ``doc``; see ``_iter_tables``. Without ``row_code``, parsed once per document."""
+    if row_code is None:
+        return doc.derived("pipe-tables", lambda: _iter_tables(doc, None))
+    return _iter_tables(doc, row_code)
+
+
+def _iter_tables(doc: Document, row_code: re.Pattern[str] | None) -> list[PipeTable]:
     """Every pipe table (a header line, then a ``|---|`` separator, then rows) in ``doc``.
 
     With ``row_code``, a line whose first cell is not a code continues the row before it (a row
     split over two lines).
     """
     tables: list[PipeTable] = []
+    if "|" not in doc.text:
+        return tables
     for section in doc.sections:
         lines = section.lines
+        # A header is a line with a "|" followed by a separator line: look only where one can be.
+        candidates = [i for i, line in enumerate(lines[:-1]) if "|" in line.text and "-" in lines[i + 1].text]
         index = 0
-        while index < len(lines):
+        for start in candidates:
+            if start < index:
+                continue  # inside the table read before
+            index = start
             line = lines[index]
-            following = lines[index + 1] if index + 1 < len(lines) else None
-            if not (_is_table_line(line) and following is not None and _SEPARATOR.match(following.text)):
-                index += 1
+            if not _SEPARATOR.match(lines[index + 1].text):
                 continue
             header = _cells(line.text)
             kind = _table_kind(header, section.name)
@@ -137,10 +150,12 @@ def iter_tables(doc: Document, row_code: re.Pattern[str] | None = None) -> list[
 
 
 def is_payer_table(table: PipeTable) -> bool:
+    """Whether ``table`` is the payer coverage table (its first column names the payer)."""
     return bool(table.header) and "payer" in table.header[0].lower()
 
 
 def extract_tables(doc: Document) -> CodingTables:
+    """Every coding table of the page, read once."""
     tables = CodingTables()
     for table in iter_tables(doc):
         kind = _table_kind(table.header, table.section)
@@ -171,7 +186,7 @@ def _read_rows(
             continue
         code = match.group(1)
 
-        def cell(at: int | None) -> str | None:
+        def cell(at: int | None, cells: list[str] = cells) -> str | None:
             if at is None or at >= len(cells) or not cells[at].strip():
                 return None
             return clean_value(cells[at])

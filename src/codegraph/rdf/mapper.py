@@ -44,6 +44,23 @@ class _DocumentMapper(TripleWriter):
             self.add(self.code_node, facet, node)
         return node
 
+    def cut_off(self, node: URIRef, cut_off: bool) -> None:
+        """A value the end of the page interrupted ("Ambulatory surgery cen") says so."""
+        if cut_off:
+            self.add(node, CG.valueCutOff, Literal(True))
+
+    def map_cut_off(self) -> None:
+        """Where the document is cut off, and the facets the cut interrupted or never reached."""
+        cut = self.facts.cut_off
+        if cut is not None:
+            self.add(self.document, CG.cutOffAt, self.span(cut.evidence))
+            self.add(self.document, CG.cutKind, Literal(cut.kind))
+        for facet, state in sorted(self.facts.facet_states.items()):
+            if state == "not-reached":
+                self.add(self.document, CG.facetNotReached, iris.value_iri("facet", facet))
+            elif state == "cut-off":
+                self.add(self.document, CG.facetCutOff, iris.value_iri("facet", facet))
+
     def map(self) -> TripleWriter:
         f = self.facts
         add = self.add
@@ -61,10 +78,12 @@ class _DocumentMapper(TripleWriter):
         if f.service_type:
             node = self.fact("service-type", "text", CG.ServiceTypeFact, CG.serviceType, f.service_type.evidence)
             self.text(node, CG.text, f.service_type.text)
+            self.cut_off(node, f.service_type.cut_off)
         if f.site_of_service:
             site = f.site_of_service
             node = self.fact("site-of-service", "text", CG.SiteOfServiceFact, CG.siteOfService, site.evidence)
             self.text(node, CG.text, site.text)
+            self.cut_off(node, site.cut_off)
             for pos in site.pos:
                 add(node, CG.placeOfService, self.listed("place-of-service", pos, iris.place_of_service_iri(pos)))
             for candidate in site.pos_candidates:
@@ -124,27 +143,32 @@ class _DocumentMapper(TripleWriter):
             add(node, CG.notation, Literal(modifier.code))
             self.text(node, CG.descriptionText, modifier.description)
             self.text(node, CG.whenToUse, modifier.when_to_use)
+            self.cut_off(node, modifier.cut_off)
         for taxonomy in f.taxonomies:
             node = self.fact("taxonomy", taxonomy.code, CG.TaxonomyMapping, CG.providerTaxonomy, taxonomy.evidence)
             add(node, CG.taxonomy, self.listed("nucc-taxonomy", taxonomy.code, iris.taxonomy_iri(taxonomy.code)))
             add(node, CG.notation, Literal(taxonomy.code))
             self.text(node, CG.descriptionText, taxonomy.description)
+            self.cut_off(node, taxonomy.cut_off)
         for diagnosis in f.icd10:
             node = self.fact("icd10", diagnosis.code, CG.DiagnosisMapping, CG.icd10Mapping, diagnosis.evidence)
             add(node, CG.diagnosis, iris.code_iri("ICD-10-CM", diagnosis.code))
             add(node, CG.notation, Literal(diagnosis.code))
             self.text(node, CG.descriptionText, diagnosis.description)
+            self.cut_off(node, diagnosis.cut_off)
         for related in f.related_codes:
             node = self.fact("related", f"{related.system}-{related.code}", CG.RelatedCodeLink, CG.relatedCode, related.evidence)
             add(node, CG.relatedTo, self.related_code(related.system, related.code))
             add(node, CG.notation, Literal(related.code))
             self.text(node, CG.descriptionText, related.description)
+            self.cut_off(node, related.cut_off)
 
         for number, statement in enumerate(f.unavailable_statements, start=1):
             node = self.fact("unavailable", number, CG.UnavailableDeclaration, CG.declaredUnavailable, statement.evidence)
             add(node, CG.text, Literal(statement.evidence.quote))
             for facet in statement.facets:
                 add(node, CG.facet, iris.value_iri("facet", facet))
+        self.map_cut_off()
         return self
 
 

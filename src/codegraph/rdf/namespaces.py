@@ -138,6 +138,13 @@ class CG(DefinedNamespace):
     sourceKey: URIRef
     sourceKind: URIRef
 
+    # Cut-off documents: where the text stops, values it interrupts, facets it never reached
+    cutKind: URIRef
+    cutOffAt: URIRef
+    facetCutOff: URIRef
+    facetNotReached: URIRef
+    valueCutOff: URIRef
+
 
 ID = Namespace(BASE + "id/")
 """Minted nodes: documents, facts, evidence, payers, places of service, modifiers."""

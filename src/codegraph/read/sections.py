@@ -6,8 +6,8 @@ punctuation. The same words inside a sentence are not a heading.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,18 +41,77 @@ KNOWN_HEADINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# No known heading is longer than this, with Markdown marks and spacing; longer lines are prose.
+_MAX_HEADING_CHARS = 80
+
+
 def _heading_key(text: str) -> str:
-    key = text.strip().lower()
-    key = re.sub(r"^[#*\s]+|[\s*:#.]+$", "", key)  # markdown markers, trailing colon/period
-    return re.sub(r"\s+", " ", key)
+    """Lower case, whitespace folded, Markdown markers and a trailing colon or period dropped.
+
+    String methods, not a regular expression: ``[\\s*:#.]+$`` backtracked over every space of a
+    long line (80,000 spaces took 110 s).
+    """
+    key = " ".join(text.lower().split())
+    return key.lstrip("#* ").rstrip(" *:#.").strip()
 
 
 _HEADING_INDEX = {heading: section for section, headings in KNOWN_HEADINGS.items() for heading in headings}
 
+# The order in which the family's pages give their sections (DOCUMENTS.md).
+SECTION_ORDER: tuple[str, ...] = tuple(KNOWN_HEADINGS)
+
+# How a section's heading is usually written, for naming a heading the page cut off.
+HEADING_TEXT: dict[str, str] = {
+    "summary": "Summary & Overview",
+    "overview": "Billing Code Overview",
+    "specifications": "Clinical & Coding Specifications",
+    "clinical-context": "Clinical Context",
+    "coding-specifications": "Coding Specifications",
+    "payer-coverage": "Payer Coverage",
+    "prior-authorization": "Prior Authorization",
+    "policy-updates": "Policy Updates",
+    "benchmarks": "Benchmarks",
+    "modifiers": "Modifiers",
+    "provider-taxonomies": "Provider Taxonomies",
+    "icd10-mappings": "ICD-10 Mappings",
+    "related-codes": "Related Codes",
+    "documentation": "Documentation Requirements",
+    "claims-processing": "Claims Processing",
+}
+
 
 def heading_section(text: str) -> str | None:
     """The section id a whole line announces, or None when it is not a heading."""
+    if len(text) > _MAX_HEADING_CHARS:
+        return None
+    return _heading_of(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading_of(text: str) -> str | None:
+    # Cached: the same heading lines recur on every page, and each line is asked about several
+    # times (sections, wrapped lines, the cut).
     return _HEADING_INDEX.get(_heading_key(text))
+
+
+def cut_heading(text: str, after: str | None = None) -> tuple[str, str] | None:
+    """(section id, heading) of the known heading ``text`` is the cut-off start of, or None.
+
+    "Clinic" at the end of a page is the start of "Clinical & Coding Specifications" or "Clinical
+    Context"; of several, the first that comes after section ``after`` in the family's order wins.
+    """
+    if len(text) > _MAX_HEADING_CHARS:
+        return None
+    key = " ".join(text.lower().split()).lstrip("#* ")
+    if len(key) < 3 or key in _HEADING_INDEX:
+        return None
+    candidates = [(section, heading) for heading, section in _HEADING_INDEX.items() if heading.startswith(key)]
+    if not candidates:
+        return None
+    position = SECTION_ORDER.index(after) if after in SECTION_ORDER else -1
+    later = [c for c in candidates if SECTION_ORDER.index(c[0]) > position]
+    section, heading = min(later or candidates, key=lambda c: SECTION_ORDER.index(c[0]))
+    return section, HEADING_TEXT.get(section, heading)
 
 
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "&", "vs"}
@@ -64,7 +123,9 @@ def looks_like_heading(text: str) -> bool:
     Its section is kept as "unknown" (and reported) rather than read as part of the section
     before it.
     """
-    stripped = re.sub(r"^#+\s*", "", text.strip())
+    if len(text) > _MAX_HEADING_CHARS:
+        return False
+    stripped = text.strip().lstrip("#").strip()
     if not (3 <= len(stripped) <= 60) or stripped[-1] in ".:;,!?)\"'" or stripped[0] in "-*|(":
         return False
     if ":" in stripped or "|" in stripped:
@@ -77,6 +138,7 @@ def looks_like_heading(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of a page: its known name, heading as written, and lines."""
     name: str  # section id from KNOWN_HEADINGS, "unknown" (a heading we do not know), or "preamble"
     heading: str  # heading text as written ("" for the preamble)
     heading_line: int  # 1-based line of the heading (0 for the preamble)
@@ -90,8 +152,10 @@ _SECTIONS_WITH_SUBHEADINGS = {"preamble", "payer-coverage", "prior-authorization
 
 
 def split_sections(lines: tuple[Line, ...], length: int) -> tuple[Section, ...]:
+    """The page's sections, split at the headings it uses."""
     sections: list[Section] = []
-    name, heading, heading_line, start, body = "preamble", "", 0, 0, []
+    name, heading, heading_line, start = "preamble", "", 0, 0
+    body: list[Line] = []
 
     def close(end: int) -> None:
         if name != "preamble" or any(line.text.strip() for line in body):
