@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 
+def _alternates_at_top(pattern: str) -> bool:
+    """Whether ``pattern`` has a ``|`` outside any group (then anchors need a group around it)."""
+    depth = 0
+    for char in pattern:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class CodePattern:
     """A code system's notation: its pattern (no anchors), examples that match and some that don't."""
@@ -37,15 +47,17 @@ class CodePattern:
 
     @property
     def anchored(self) -> str:
-        """The pattern as ``sh:pattern``/``cg:notationPattern`` write it."""
-        return f"^({self.pattern})$" if "|" in self.pattern else f"^{self.pattern}$"
+        """The pattern as ``sh:pattern``/``cg:notationPattern`` write it (an XPath regex)."""
+        return f"^({self.pattern})$" if _alternates_at_top(self.pattern) else f"^{self.pattern}$"
 
 
 CPT = CodePattern("CPT", r"[0-9]{5}|[0-9]{4}[FTU]", ("20610", "99213", "1001T", "0627T", "3074F", "0001U"),
                   ("2061", "206100", "1001X", "J7321"))
 HCPCS = CodePattern("HCPCS", r"[A-V][0-9]{4}", ("J7321", "J0585", "A0425", "G0283"), ("J732", "W1234", "20610"))
-ICD10CM = CodePattern("ICD-10-CM", r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?",
-                      ("M17.11", "M51.36", "R10", "S72.001A", "U07.1"), ("BAN.ANA", "M1", "17.11", "M17.11234"))
+# A letter, a digit, a digit or letter; or (since the April 2026 release: QA0.0 ...) two letters
+# and a digit. Plain groups only: the same text is an XPath regex in cg:notationPattern.
+ICD10CM = CodePattern("ICD-10-CM", r"([A-Z][0-9][0-9A-Z]|[A-Z][A-Z][0-9])(\.[0-9A-Z]{1,4})?",
+                      ("M17.11", "M51.36", "R10", "S72.001A", "U07.1", "QA0.0101"), ("BAN.ANA", "M1", "17.11", "M17.11234"))
 MODIFIER = CodePattern("modifier", r"[0-9A-Z]{2}", ("25", "59", "RT", "KX", "XS"), ("2", "255", "rt"))
 TAXONOMY = CodePattern("NUCC taxonomy", r"[0-9]{3}[0-9A-Z]{6}X", ("207Q00000X", "208100000X", "2084P0800X"),
                        ("207Q00000", "207Q00000Y"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .. import codes
+from ..codes import cpt_category
 from ..errors import DocumentError
 from ..model import CodeFact
 from ..read import Document
@@ -21,18 +23,10 @@ _TITLE_SEARCH_LINES = 6
 
 
 def code_category(system: str, code: str) -> str | None:
-    """CPT category from the code's shape; None when the shape is not one we know."""
+    """CPT category from the code's shape (codes.py); None when the shape is not one we know."""
     if system == "HCPCS":
-        return "HCPCS Level II" if re.fullmatch(r"[A-V]\d{4}", code) else None
-    if re.fullmatch(r"\d{5}", code):
-        return "I"
-    if re.fullmatch(r"\d{4}F", code):
-        return "II"
-    if re.fullmatch(r"\d{4}T", code):
-        return "III"
-    if re.fullmatch(r"\d{4}U", code):
-        return "PLA"
-    return None
+        return "HCPCS Level II" if codes.HCPCS.matches(code) else None
+    return cpt_category(code)
 
 
 def extract_code(doc: Document) -> CodeFact:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import codes
 from ..model import DiagnosisRow, ModifierRow, RelatedCodeRow, TaxonomyRow
 from ..read import Document, Line
 from ..read.normalize import clean_value
@@ -18,11 +19,12 @@ from .evidence import evidence
 # Possessive quantifiers: with plain ones a row of spaces around a "|" took quadratic time.
 _SEPARATOR = re.compile(r"\s*+\|?+\s*+:?+-{2,}+:?+\s*+(?:\|\s*+:?+-{2,}+:?+\s*+)*+\|?+\s*+$")
 
+# Each table's code column, by the code system's one pattern (codes.py); group 1 is the code.
 CODE_PATTERNS = {
-    "modifiers": re.compile(r"\b([0-9A-Z]{2})\b"),
-    "taxonomies": re.compile(r"\b(\d{3}[0-9A-Z]{6}X)\b"),
-    "icd10": re.compile(r"\b([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b"),
-    "related_codes": re.compile(r"\b(\d{4}[0-9TFU]|[A-V]\d{4})\b"),
+    "modifiers": re.compile(rf"\b({codes.MODIFIER.pattern})\b"),
+    "taxonomies": re.compile(rf"\b({codes.TAXONOMY.pattern})\b"),
+    "icd10": re.compile(rf"\b({codes.ICD10CM.pattern})\b"),
+    "related_codes": re.compile(rf"\b({codes.CPT.pattern}|{codes.HCPCS.pattern})\b"),
 }
 _SECTION_KIND = {
     "modifiers": "modifiers",
