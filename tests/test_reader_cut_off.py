@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
-from codegraph import build, document_graph, extract_document, validate_graph
+from codegraph import build, extract_document, validate_graph
+from codegraph.rdf.mapper import facts_to_named_graphs
 from codegraph.rdf.namespaces import CG, CGV
 from codegraph.read import document_from_bytes
 
@@ -88,6 +89,15 @@ def test_cut_row_is_marked_and_later_facets_are_not_reached():
 
 
 FACET = CGV["facet/"]
+
+
+def document_graph(facts) -> Graph:
+    """Every triple the page's facts map to, whatever their named graph."""
+    graph = Graph()
+    for triples in facts_to_named_graphs(facts, "test").values():
+        for triple in triples:
+            graph.add(triple)
+    return graph
 
 
 def test_the_graph_says_where_the_page_stops_and_what_it_never_reached():
