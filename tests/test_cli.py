@@ -64,6 +64,19 @@ def test_export_round_trips_and_is_byte_stable(run_cli, tmp_path, seed_copy, fmt
     assert isomorphic(union, reloaded)
 
 
+def test_export_takes_its_format_from_the_file_name_and_refuses_a_mismatch(run_cli, tmp_path, seed_copy):
+    graph = tmp_path / "graph.trig"
+    assert run_cli("build", seed_copy.parent, "-o", graph, "--no-validate")[0] == 0
+    quads = tmp_path / "graph.nq"
+    assert run_cli("export", "--data", graph, "-o", quads)[0] == 0
+    exported = Dataset()
+    exported.parse(quads, format="nquads")  # N-Quads, not the Turtle a default would have written
+    assert len(list(exported.graphs())) > 3 and sum(1 for _ in exported.quads((None, None, None, None))) > 1000
+    code, _out, err = run_cli("export", "--data", graph, "--format", "turtle", "-o", tmp_path / "graph.jsonld")
+    assert code == 2 and "--format turtle does not match" in err and "json-ld" in err
+    assert not (tmp_path / "graph.jsonld").exists()
+
+
 def test_bad_document_is_exit_2_and_keeps_the_previous_output(run_cli, tmp_path, seed_copy):
     output = tmp_path / "graph.ttl"
     assert run_cli("build", seed_copy.parent, "-o", output, "--no-validate")[0] == 0
