@@ -133,5 +133,8 @@ def test_the_readme_says_what_ci_installs():
     text = README.read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "chromium" in ci and "graphviz" in ci
-    paragraph = text.split("Run the tests (this is what `.ci/run` runs", 1)[1].split("\n\n", 2)[:2]
+    paragraph = text.split("the tests (this is what `.ci/run` runs", 1)[1].split("\n\n", 2)[:2]
     assert "chromium" in " ".join(paragraph).lower() and "graphviz" in " ".join(paragraph).lower()
+    command = paragraph[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert ci.rstrip().splitlines()[-1] == command  # exactly the README's test command, lint and types included
+    assert "ruff check" in command and "mypy" in command
