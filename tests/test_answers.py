@@ -187,10 +187,17 @@ def test_cli_matrix_takes_a_date_and_defaults_to_today(run_cli, two_lines):
     ]
     code, out, _err = run_cli("coverage", "matrix", "--store", store_dir)
     assert code == 0 and out.startswith(f"coverage on {date.today().isoformat()}")
-    code, out, _err = run_cli("coverage", "disagreements", "--date", "2024-06-01", "--store", store_dir, "--format", "json")
+    code, out, _err = run_cli("coverage", "disagreements", "--date", "2024-06-01", "--code", "J7321", "--store", store_dir,
+                              "--format", "json")
     assert code == 0
     assert [(d["code"], d["payer"], d["other_payer"]) for d in json.loads(out)["disagreements"]] == [
         ("J7321", "Aetna", "Cigna"), ("J7321", "Cigna", "Medicare")]
+    # Every code: UnitedHealthcare's commercial plans do not cover 20610 where Aetna's and Cigna's do.
+    code, out, _err = run_cli("coverage", "disagreements", "--date", "2024-06-01", "--store", store_dir, "--format", "json")
+    pairs = {(d["code"], d["payer"], d["line_of_business"], d["other_payer"], d["other_line_of_business"], d["other_status"])
+             for d in json.loads(out)["disagreements"]}
+    assert ("20610", "Aetna", "commercial", "UnitedHealthcare", "commercial", "not-covered") in pairs
+    assert not any(pair[2] == "medicare-advantage" or pair[4] == "medicare-advantage" for pair in pairs)  # UHC covers MA
 
 
 # ---------------------------------------------------------------- the agreement test
@@ -494,7 +501,8 @@ def test_a_foreign_copy_on_a_union_default_graph_server_changes_no_answer(stores
         assert remote.graph_names() == memory.graph_names()
         for name in sorted(load_catalog()):
             spec = get_query(name)
-            params = dict(spec.examples) if spec.examples else ({"code": "1001T"} if "code" in spec.required else {})
+            samples = {"code": "1001T", "anatomy": "external anal sphincter", "condition": "R15", "payer": "Aetna"}
+            params = dict(spec.examples) or {name: samples[name] for name in spec.required}
             assert sorted(map(repr, run_named_query(remote, name, params).rows)) == \
                 sorted(map(repr, run_named_query(memory, name, params).rows)), name
     finally:
@@ -573,5 +581,6 @@ def test_a_value_cut_off_by_the_end_of_its_page_is_marked(site_1001t):
     ends = [div.get_text(" ", strip=True) for div in page.select(".source-column div.missing.cut")]
     assert ends and ends[0].startswith("⋯ the page ends here: it reached us cut off (mid-word, line")
     rows = run_named_query(MemoryStore(dataset), "code-overview", {"code": "1001T"}).as_dicts()
-    cut = [(str(r["value"]), r["cut_off"]) for r in rows if r["cut_off"] is not None]
-    assert cut == [("Ambulatory surgery cen", Literal(True))]
+    cut = sorted((str(r["value"]), r["cut_off"]) for r in rows if r["cut_off"] is not None)
+    # The site line cut mid-word, and the seed's last modifier row, which its page's end interrupts.
+    assert cut == [("25", Literal(True)), ("Ambulatory surgery cen", Literal(True))]

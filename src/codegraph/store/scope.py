@@ -200,7 +200,7 @@ class _Rewriter:
             token = self.peek()
             if token is None:
                 raise Unscoped("no WHERE group")
-            if token.text == "*" and depth == 0 and out[0].upper() == "SELECT":
+            if token.text == "*" and depth == 0 and out[0].strip().upper() == "SELECT":
                 raise Unscoped("SELECT * would gain the rewrite's variables")
             if token.text == "{" and depth == 0:
                 break
