@@ -49,7 +49,7 @@ from codegraph import (
 from codegraph.query import bind_parameters, get_query, load_catalog
 from codegraph.rdf.namespaces import CG
 from codegraph.store.scope import Unscoped, scope_query
-from test_coverage_queries import BULLETIN, MCD, POLICIES, ROOT, SEED, build_coverage_fixture
+from coverage_data import BULLETIN, MCD, POLICIES, ROOT, SEED, build_coverage_fixture
 
 JUNE_2025, JUNE_2024 = date(2025, 6, 1), date(2024, 6, 1)
 CORPUS = ROOT / "tests" / "corpus" / "documents"

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from codegraph import QueryError, check_coverage
-from test_coverage_queries import BULLETIN, HCPC, MCD, POLICIES, ROOT, SEED, build_coverage_fixture, line_of
+from coverage_data import BULLETIN, HCPC, MCD, POLICIES, ROOT, SEED, build_coverage_fixture, line_of
 
 JUNE_2025 = date(2025, 6, 1)
 

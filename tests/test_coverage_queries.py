@@ -8,64 +8,28 @@ tests/fixtures/mcd/, read with paths relative to the repository so rows name the
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import Literal
 from rdflib.plugins.sparql import prepareQuery
 
 from codegraph import (
-    MemoryStore,
-    OxigraphStore,
     QueryError,
-    add_import,
-    build,
-    import_mcd,
-    import_payer_policy,
-    load_import_into_store,
-    load_into_store,
     run_named_query,
 )
 from codegraph.query import bind_parameters, get_query, load_catalog
+from coverage_data import BULLETIN, HCPC, MCD, POLICIES, ROOT, SEED, build_coverage_fixture, line_of
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = "data/documents/cpt-1001T-overview.txt"
-POLICIES = "tests/fixtures/payer-policy/payer-policies.csv"
-BULLETIN = "tests/fixtures/payer-policy/payer-bulletin-2025.csv"
-MCD = "tests/fixtures/mcd"
-HCPC = f"{MCD}/article_x_hcpc_code.csv"
 BACKENDS = ("memory", "oxigraph")
 COVERAGE_QUERIES = sorted(name for name, spec in load_catalog().items() if spec.topic == "coverage")
-
-
-def build_coverage_fixture(store_dir: Path):
-    """(memory store, Oxigraph store) holding the seed page and the three coverage imports."""
-    with contextlib.chdir(ROOT):
-        result = build([SEED])
-        batches = [import_payer_policy([POLICIES, BULLETIN]), import_mcd(MCD)]
-    assert all(not batch.errors for batch in batches)
-    dataset = result.dataset
-    for batch in batches:
-        add_import(dataset, batch)
-    oxigraph = OxigraphStore(store_dir)
-    load_into_store(result, oxigraph)
-    for batch in batches:
-        load_import_into_store(batch, oxigraph, include_reference=False)
-    return MemoryStore(dataset), oxigraph
 
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     memory, oxigraph = build_coverage_fixture(tmp_path_factory.mktemp("coverage-store"))
     return {"memory": memory, "oxigraph": oxigraph}
-
-
-def line_of(path: str, number: int) -> str:
-    """Line ``number`` of a fixture file: the quote its evidence must carry."""
-    return (ROOT / path).read_text(encoding="utf-8").splitlines()[number - 1]
 
 
 def rows(store, name: str, **params: str) -> list[tuple[str, ...]]:
