@@ -225,7 +225,8 @@ def test_a_new_import_is_bulk_loaded_and_then_replaced_in_one_update(tmp_path):
 def test_a_file_is_bulk_loaded_in_blocks(tmp_path, monkeypatch):
     data = export_graph(_small_store(tmp_path), "nquads")
     (tmp_path / "all.nq").write_bytes(data)
-    monkeypatch.setattr(oxigraph_store, "BULK_LOAD_BLOCK", 1000)
+    # About five blocks, each ending mid-line (a block per kilobyte made thousands of SST files: minutes)
+    monkeypatch.setattr(oxigraph_store, "BULK_LOAD_BLOCK", len(data) // 5 + 7)
     with OxigraphStore(tmp_path / "blocks") as store:
         store.bulk_load(tmp_path / "all.nq", [])
         assert export_graph(store, "nquads") == data
