@@ -38,13 +38,21 @@ def _worktree(revision: str, work: Path) -> Path:
     return tree / "src"
 
 
+_CLI = "import sys; from codegraph.cli import main; sys.exit(main())"
+# The reader alone, in one process: every page read and its facts extracted (no RDF, no store).
+_READ = ("import sys; from pathlib import Path; from codegraph.extract import extract_file\n"
+         "for path in sorted(Path(sys.argv[1]).iterdir()):\n"
+         "    try: extract_file(path)\n"
+         "    except Exception: pass\n")
+
+
 def _run(src: Path, argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one ``codegraph`` command run from ``src``."""
     env = dict(os.environ, PYTHONPATH=str(src))
     started = time.perf_counter()
     # The console script's entry point, so both sides start the way a user's shell starts them.
-    process = subprocess.Popen([sys.executable, "-c", "import sys; from codegraph.cli import main; sys.exit(main())", *argv],
-                               cwd=cwd, env=env,
+    command = [sys.executable, "-c", _READ, *argv[1:]] if argv[0] == "<read>" else [sys.executable, "-c", _CLI, *argv]
+    process = subprocess.Popen(command, cwd=cwd, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -59,6 +67,7 @@ def steps(pages: Path, out: Path) -> list[tuple[str, list[str]]]:
     store = str(out / "store")
     return [
         ("codegraph --help", ["--help"]),
+        ("read the pages (1 process, no RDF)", ["<read>", str(pages)]),
         ("build into the store", ["build", str(pages), "--store", store, "--no-validate"]),
         ("build to an N-Quads file", ["build", str(pages), "-o", str(out / "graph.nq"), "--no-validate"]),
         ("validate the store (fast engine)", ["validate", "--store", store]),
