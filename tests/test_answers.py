@@ -274,27 +274,45 @@ def pages_1001t():
         return build(sorted(str(path.relative_to(ROOT)) for path in CORPUS.glob("cpt-1001T-*")) + [str(SEED)])
 
 
+@pytest.fixture(scope="module")
+def two_pages_1001t():
+    """The seed and one other 1001T page, both declaring ICD-10 mappings unavailable."""
+    with contextlib.chdir(ROOT):
+        return build(["tests/corpus/documents/cpt-1001T-labelled-summary-payor-spelling.txt", str(SEED)])
+
+
 def test_a_facet_one_page_declares_unavailable_and_another_supplies_is_no_gap_of_the_code(pages_1001t):
     report = validate_graph(pages_1001t.dataset, as_of=JUNE_2025)
-    declared = [f for f in report.findings if f.shape == CGSH + "FacetDeclaredUnavailableShape"]
-    assert str(CG.modifierUsage) not in {f.path for f in declared}  # the complete page lists 52, 53 and XS
-    assert {f.level for f in declared} == {"code"}
-    for finding in declared:  # each names the page that says so, and its line
-        assert "tests/corpus/documents/cpt-1001T-" in finding.message and "(line " in finding.message
+    # Three pages declare modifiers, ICD-10 mappings or related codes unavailable; another page of
+    # 1001T supplies each, so the code has no such gap.
+    assert [f for f in report.findings if f.shape == CGSH + "FacetDeclaredUnavailableShape"] == []
     gaps = missing_facets(MemoryStore(pages_1001t.dataset), "1001T")
-    per_code = {(g.facet, g.state) for g in gaps if g.level == "code"}
-    assert ("modifiers", "declared-unavailable") not in per_code
+    assert [g for g in gaps if g.level == "code"] == []
     notes = {(Path(g.document).name, g.facet): (g.state, g.line, g.elsewhere) for g in gaps if g.level == "document"}
     assert notes[("cpt-1001T-seed-truncated-modifier-row.txt", "modifiers")] == ("declared-unavailable (partial data read)", 5, False)
+    assert notes[("cpt-1001T-seed-truncated-modifier-row.txt", "icd10-mappings")] == ("declared-unavailable", 5, True)
     assert notes[("cpt-1001T-labelled-summary-payor-spelling.txt", "modifiers")][0] == "not-found"
     assert notes[("cpt-1001T-labelled-summary-payor-spelling.txt", "modifiers")][2] is True  # another page supplies them
 
 
-def test_gaps_text_labels_both_levels(run_cli, pages_1001t, tmp_path):
+def test_a_facet_every_speaking_source_declares_unavailable_is_a_gap_of_the_code_naming_each(two_pages_1001t):
+    report = validate_graph(two_pages_1001t.dataset, as_of=JUNE_2025)
+    declared = [f for f in report.findings if f.shape == CGSH + "FacetDeclaredUnavailableShape"]
+    assert {f.level for f in declared} == {"code"}
+    icd10 = sorted(f.message.split(" declares")[0].split(": ", 1)[1] for f in declared if f.path == str(CG.icd10Mapping))
+    assert icd10 == ["data/documents/cpt-1001T-overview.txt", "tests/corpus/documents/cpt-1001T-labelled-summary-payor-spelling.txt"]
+    assert all("(line " in f.message for f in declared)
+    per_code = {(g.facet, g.document, g.line) for g in missing_facets(MemoryStore(two_pages_1001t.dataset), "1001T")
+                if g.level == "code" and g.state == "declared-unavailable"}
+    assert ("icd10-mappings", "tests/corpus/documents/cpt-1001T-labelled-summary-payor-spelling.txt", 7) in per_code
+    assert ("icd10-mappings", "data/documents/cpt-1001T-overview.txt", 5) in per_code
+
+
+def test_gaps_text_labels_both_levels(run_cli, two_pages_1001t, tmp_path):
     graph = tmp_path / "1001T.trig"
     from codegraph import write_build
 
-    write_build(pages_1001t, graph)
+    write_build(two_pages_1001t, graph)
     code, out, _err = run_cli("validate", "--data", graph, "--gaps")
     assert code == 0
     block = out.split("code 1001T", 1)[1]
@@ -454,7 +472,8 @@ def test_a_diagnosis_is_checked_against_the_loaded_release(run_cli, icd_store):
     assert code == 2 and "--dx: 'M51.399' is not in the loaded ICD-10-CM release; did you mean M51." in err
     with open_store(store_dir) as store, pytest.raises(UnknownDiagnosisError) as raised:
         check_coverage(store, "0627T", "Medicare", diagnosis="M51.399")
-    assert raised.value.suggestions and all(s.startswith("M51.3") for s in raised.value.suggestions)
+    suggested = raised.value.suggestions  # the closest billable codes of the category first
+    assert suggested[0].startswith("M51.3") and all(s.startswith("M51.") for s in suggested)
     gc.collect()
     code, out, _err = run_cli("coverage", "check", "--code", "0627T", "--payer", "Medicare", "--dx", "M51.369",
                               "--date", "2025-06-01", "--store", store_dir)

@@ -164,7 +164,7 @@ _DIAGNOSES_LIKE = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?code ?label WHERE {{
   ?concept <{CG.billable}> true ; skos:notation ?code . OPTIONAL {{ ?concept skos:prefLabel ?label }}
-  FILTER(STRSTARTS(?code, ?prefix))
+  FILTER(STRSTARTS(STR(?code), ?prefix))
 }}"""
 
 
@@ -173,7 +173,9 @@ def lookup_diagnosis(store: GraphStore, code: str) -> Diagnosis:
     with billable codes near it when a release is loaded and does not hold it."""
     if not len(store.select(_RELEASE)):
         return Diagnosis(code, release=False)
-    rows = store.select(_DIAGNOSIS, {"code": Literal(code)}).rows
+    # The release's notations are typed cg:ICD10CMNotation (vocab/icd10cm.py): bound as such, the
+    # lookup is one index probe.
+    rows = store.select(_DIAGNOSIS, {"code": Literal(code, datatype=CG.ICD10CMNotation)}).rows
     if rows:
         billable, label = rows[0]
         return Diagnosis(code, True, str(label) if label is not None else None,
