@@ -17,7 +17,7 @@ def test_build_prints_summary_and_writes_graph(run_cli, tmp_path, seed_copy):
     assert code == 0
     assert "documents: 1 built, 0 failed, 0 duplicate" in out
     assert "codes:     CPT 1001T" in out
-    assert "gaps:      0 violation(s), 9 warning(s), 1 info in the store" in out
+    assert "gaps:      0 violation(s), 8 warning(s), 1 info in the store" in out
     written = next(line for line in out.splitlines() if line.startswith("written:"))
     stored = next(line for line in out.splitlines() if line.startswith("store:"))
     dataset = Dataset()

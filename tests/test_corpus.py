@@ -32,6 +32,9 @@ def test_document_facts(document):
     expected = json.loads((CORPUS / "expected" / f"{document.stem}.json").read_text(encoding="utf-8"))
     actual = extract_document(document).to_json()
     for key in COMPARED:
+        if key == "not_reached":  # lexicon facets apart, as for the states below
+            assert [f for f in actual[key] if f not in LEXICON_FACETS] == [f for f in expected[key] if f not in LEXICON_FACETS], key
+            continue
         assert actual[key] == expected[key], key
     states = {facet: state for facet, state in actual["facet_states"].items() if facet not in LEXICON_FACETS}
     assert states == expected["facet_states"]

@@ -401,7 +401,7 @@ def test_transient_errors_are_retried_with_back_off(recording_server: RecordingS
     recording_server.statuses = [503, 502]
     pauses: list[float] = []
     remote = RemoteStore(Endpoint.from_urls(recording_server.query_url, backoff=0.5), union_default_graph=True, sleep=pauses.append)
-    assert len(remote.select("SELECT (1 AS ?n) WHERE {}").rows) == 1
+    assert len(remote.client.select_raw("SELECT (1 AS ?n) WHERE {}").rows) == 1
     assert pauses == [0.5, 1.0]
     assert len(recording_server.requests) == 3
 

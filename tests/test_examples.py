@@ -33,7 +33,7 @@ def test_the_analyst_example(tmp_path):
 
 def test_the_knowledge_engineer_example(tmp_path):
     out = _run("knowledge_engineer.py", tmp_path)
-    assert out.startswith("validation: 0 violation(s), 9 warning(s), 1 info")
+    assert out.startswith("validation: 0 violation(s), 8 warning(s), 1 info")
     assert "gap: 1001T payer-policies: declared-unavailable" in out
     assert (tmp_path / "1001T.ttl").read_text(encoding="utf-8").count("1001T") > 10
 

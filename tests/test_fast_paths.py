@@ -257,7 +257,7 @@ def test_the_spooled_build_is_the_sorted_sets_of_its_lines():
     by_graph: dict[str, set[str]] = {}
     for key in result.nquads:
         for line in result.nquads[key].splitlines(keepends=True):
-            by_graph.setdefault(line.rstrip()[:-1].rstrip().rsplit(" ", 1)[1], set()).add(line)
+            by_graph.setdefault(line.rstrip()[:-1].rstrip().rsplit(" ", 1)[1].strip("<>"), set()).add(line)
     graphs = result.graphs()
     for name, lines in by_graph.items():
         assert lines <= set(graphs[name])

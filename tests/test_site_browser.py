@@ -183,7 +183,7 @@ def test_matrix_and_validation_report_open(watched, seed_site):
     assert page.locator("#matrix-table tbody tr").count() == 1
     page.click("text=Validation report")
     assert page.url.endswith("/validation.html")
-    assert page.locator("li.finding").count() == 10
+    assert page.locator("li.finding").count() == 9
     assert watched.errors == [] and watched.off_disk() == []
 
 

@@ -184,11 +184,16 @@ def test_query_run_writes_xlsx_and_refuses_it_on_a_terminal(run_cli, hostile_gra
 def test_validate_writes_findings_and_gaps_as_csv_and_xlsx(run_cli, hostile_graph, tmp_path):
     code, out, _err = run_cli("validate", "--data", hostile_graph, "--format", "csv", "--fail-on", "violation")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and len(rows) == 10 and {r["severity"] for r in rows} == {"warning", "info"}
+    assert code == 0 and len(rows) == 9 and {r["severity"] for r in rows} == {"warning", "info"}
     assert rows[0]["code"] == "1001T"
     code, _out, _err = run_cli("validate", "--data", hostile_graph, "--gaps", "--format", "xlsx", "-o", tmp_path / "gaps.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "gaps.xlsx").active
-    assert code == 0 and [c.value for c in sheet[1]] == ["code", "facet", "state", "quote"] and sheet.max_row == 6
+    assert code == 0 and [c.value for c in sheet[1]] == ["code", "level", "facet", "state", "document", "line", "elsewhere", "quote"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(row[1], row[2]) for row in rows] == [("code", "icd10-mappings"), ("code", "payer-policies"), ("code", "provider-taxonomies"),
+                                                  ("code", "related-codes"), ("document", "icd10-mappings"), ("document", "modifiers"),
+                                                  ("document", "provider-taxonomies"), ("document", "related-codes")]
+    assert all(row[5] == 5 for row in rows)  # each names the line that says so
 
 
 def test_rows_table_types_literals():

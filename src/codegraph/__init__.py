@@ -24,7 +24,7 @@ __all__ = [  # the one list of public names
     "UnknownPlaceOfServiceError", "UnknownQueryError", "ValidationReport", "VocabularySummary", "add_import", "build",
     "build_site", "check_build", "check_coverage", "code_neighbourhood", "coverage_matrix", "export_graph",
     "export_vocabulary", "extract_document", "find", "format_query_rows", "hold_store", "import_dataset",
-    "import_mcd", "import_payer_policy", "linked_data_front", "list_queries", "load_import_into_store",
+    "import_mcd", "import_payer_policy", "list_queries", "load_import_into_store",
     "load_into_store", "missing_facets", "open_endpoint", "open_graph_file", "open_store", "push", "query_rows_xlsx",
     "reference_graphs", "run_named_query", "search_index", "serialize", "suggest", "validate_graph", "vocabularies",
     "write_atomically", "write_build", "write_graph", "write_import", "write_run_metadata",

@@ -48,10 +48,13 @@ def findings_table(report: ValidationReport) -> Table:
 
 
 def gaps_table(gaps: list[FacetGap]) -> Table:
-    """The gaps view as one row per code and missing facet."""
+    """The gaps view as one row per finding: per code (no current source supplies the facet) or per
+    document (what one page lacks), each with the document and line that say so."""
     from ..tabular import Table
 
-    return Table(["code", "facet", "state", "quote"], [[g.code, g.facet, g.state, g.quote] for g in gaps], noun="gap")
+    return Table(["code", "level", "facet", "state", "document", "line", "elsewhere", "quote"],
+                 [[g.code, g.level, g.facet, g.state, g.document, g.line, g.elsewhere if g.level == "document" else None, g.quote]
+                  for g in gaps], noun="gap")
 
 
 def write_rows(table: Table, fmt: str, output: Path | None, *, bom: bool = False, raw: bool = False,
