@@ -35,8 +35,8 @@ from codegraph import export as export_module
 from codegraph.imports import table
 from codegraph.imports.graph import _ImportMapper
 from codegraph.rdf import iris
-from codegraph.rdf.namespaces import CG
-from codegraph.rdf.terms import date_term, integer_term, nt_term, string_term
+from codegraph.rdf.namespaces import CG, OA
+from codegraph.rdf.terms import date_term, integer_term, non_negative_integer_term, nt_term, string_term
 from codegraph.rdf.writer import TripleWriter
 from codegraph.store import oxigraph as oxigraph_store
 
@@ -105,6 +105,11 @@ def test_integer_terms_are_what_nt_term_writes_for_a_literal(number):
     assert integer_term(number) == nt_term(Literal(number))
 
 
+@given(st.integers(min_value=0, max_value=10**9))
+def test_non_negative_integer_terms_are_what_nt_term_writes_for_a_literal(number):
+    assert non_negative_integer_term(number) == nt_term(Literal(number, datatype=XSD.nonNegativeInteger))
+
+
 def test_date_terms_are_what_nt_term_writes_for_a_literal():
     assert date_term("2024-01-31") == nt_term(Literal("2024-01-31", datatype=XSD.date))
 
@@ -120,6 +125,16 @@ def test_a_written_block_is_the_lines_add_writes():
     other.add(node, CG.endOffset, Literal(9))
     other.add(node, CG.line, Literal(2))
     other.add(node, CG.quote, Literal('a "quoted"\tword'))
+    position, quote = iris.position_selector_iri(node), iris.quote_selector_iri(node)
+    other.add(node, RDF.type, OA.SpecificResource)
+    other.add(node, OA.hasSource, iris.document_iri("page.txt"))
+    other.add(node, OA.hasSelector, position)
+    other.add(node, OA.hasSelector, quote)
+    other.add(position, RDF.type, OA.TextPositionSelector)
+    other.add(position, OA.start, Literal(3, datatype=XSD.nonNegativeInteger))
+    other.add(position, OA.end, Literal(9, datatype=XSD.nonNegativeInteger))
+    other.add(quote, RDF.type, OA.TextQuoteSelector)
+    other.add(quote, OA.exact, Literal('a "quoted"\tword'))
     assert one.nquads() == other.nquads()
 
 
