@@ -146,7 +146,6 @@ CPT_1002T = "http://purl.bioontology.org/ontology/CPT/1002T"
 ICD10CM_SCHEME = URIRef("https://w3id.org/codegraph/id/scheme/icd10cm")
 ICD = "http://purl.bioontology.org/ontology/ICD10CM/"
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
-XSD_NON_NEGATIVE_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 
 
 def _seed_copy_nquads(seed_build) -> str:
@@ -170,8 +169,8 @@ def _evidence(graph, key: str, document: URIRef) -> URIRef:
     graph.add((node, OA.hasSelector, position))
     graph.add((node, OA.hasSelector, quote))
     graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(0, datatype=XSD_NON_NEGATIVE_INTEGER)))
-    graph.add((position, OA.end, Literal(10, datatype=XSD_NON_NEGATIVE_INTEGER)))
+    graph.add((position, OA.start, Literal(0)))
+    graph.add((position, OA.end, Literal(10)))
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
     graph.add((quote, OA.exact, Literal("planted")))
     return node

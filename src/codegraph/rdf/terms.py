@@ -31,7 +31,6 @@ _NT_ESCAPES = str.maketrans(
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')  # a text without these is written as it is
 _XSD_INTEGER = str(XSD.integer)
-_XSD_NON_NEGATIVE_INTEGER = str(XSD.nonNegativeInteger)
 _XSD_DATE = str(XSD.date)
 
 
@@ -47,14 +46,6 @@ def string_term(text: str) -> str:
 def integer_term(value: int) -> str:
     """``Literal(value)`` of an int in N-Triples form."""
     return f'"{int(value)}"^^<{_XSD_INTEGER}>'
-
-
-def non_negative_integer_term(value: int) -> str:
-    """``Literal(value, datatype=XSD.nonNegativeInteger)`` of an int >= 0 in N-Triples form (the
-    range of the Web Annotation selectors' ``oa:start`` and ``oa:end``)."""
-    if value < 0:
-        raise ValueError(f"not a non-negative integer: {value}")
-    return f'"{int(value)}"^^<{_XSD_NON_NEGATIVE_INTEGER}>'
 
 
 def date_term(iso: str) -> str:

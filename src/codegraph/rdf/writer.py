@@ -29,7 +29,7 @@ from ..codes import cpt_category
 from ..vocab.payers import canonical_payer
 from . import iris
 from .namespaces import CG, CODE_SYSTEMS, OA, SCHEMA
-from .terms import date_term, integer_term, non_negative_integer_term, nt_term, parse_nquads, string_term
+from .terms import date_term, integer_term, nt_term, parse_nquads, string_term
 
 Triple = tuple[Node, Node, Node]
 
@@ -132,9 +132,13 @@ class TripleWriter:
         The node is also a Web Annotation target: an ``oa:SpecificResource`` whose ``oa:hasSource``
         is the document, with an ``oa:TextPositionSelector`` (the same offsets, as ``oa:start`` and
         ``oa:end``) and an ``oa:TextQuoteSelector`` (the quote, as ``oa:exact``) named after it
-        (``iris.position_selector_iri``, ``iris.quote_selector_iri``), never blank nodes."""
+        (``iris.position_selector_iri``, ``iris.quote_selector_iri``), never blank nodes. The
+        offsets are ``xsd:integer`` literals, not the ``xsd:nonNegativeInteger`` OA names as their
+        range (the same numbers): Oxigraph keeps every integer type as ``xsd:integer``, so a
+        store's export would otherwise differ from the file a build writes."""
         node = iris.evidence_iri(source_key, start, end)
         subject, doc, text = nt_term(node), self.term(document), string_term(quote)
+        first, last = integer_term(start), integer_term(end)
         # iris.position_selector_iri and iris.quote_selector_iri, written from the subject's form
         # (tests/test_fast_paths.py checks they are the same terms)
         position, exact = f"{subject[:-1]}/position>", f"{subject[:-1]}/quote>"
@@ -143,8 +147,8 @@ class TripleWriter:
             f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}"
             f"{subject} {_NT_IN_DOCUMENT} {doc}{end_}"
             f"{subject} {_NT_SECTION} {string_term(section)}{end_}"
-            f"{subject} {_NT_START} {integer_term(start)}{end_}"
-            f"{subject} {_NT_END} {integer_term(end)}{end_}"
+            f"{subject} {_NT_START} {first}{end_}"
+            f"{subject} {_NT_END} {last}{end_}"
             f"{subject} {_NT_LINE} {integer_term(line)}{end_}"
             f"{subject} {_NT_QUOTE} {text}{end_}"
             f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}"
@@ -152,8 +156,8 @@ class TripleWriter:
             f"{subject} {_NT_HAS_SELECTOR} {position}{end_}"
             f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}"
             f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}"
-            f"{position} {_NT_OA_START} {non_negative_integer_term(start)}{end_}"
-            f"{position} {_NT_OA_END} {non_negative_integer_term(end)}{end_}"
+            f"{position} {_NT_OA_START} {first}{end_}"
+            f"{position} {_NT_OA_END} {last}{end_}"
             f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}"
             f"{exact} {_NT_OA_EXACT} {text}{end_}")
         return node
