@@ -35,7 +35,7 @@ from codegraph import export as export_module
 from codegraph.imports import table
 from codegraph.imports.graph import _ImportMapper
 from codegraph.rdf import iris
-from codegraph.rdf.namespaces import CG
+from codegraph.rdf.namespaces import CG, OA
 from codegraph.rdf.terms import date_term, integer_term, nt_term, string_term
 from codegraph.rdf.writer import TripleWriter
 from codegraph.store import oxigraph as oxigraph_store
@@ -120,6 +120,16 @@ def test_a_written_block_is_the_lines_add_writes():
     other.add(node, CG.endOffset, Literal(9))
     other.add(node, CG.line, Literal(2))
     other.add(node, CG.quote, Literal('a "quoted"\tword'))
+    position, quote = iris.position_selector_iri(node), iris.quote_selector_iri(node)
+    other.add(node, RDF.type, OA.SpecificResource)
+    other.add(node, OA.hasSource, iris.document_iri("page.txt"))
+    other.add(node, OA.hasSelector, position)
+    other.add(node, OA.hasSelector, quote)
+    other.add(position, RDF.type, OA.TextPositionSelector)
+    other.add(position, OA.start, Literal(3))
+    other.add(position, OA.end, Literal(9))
+    other.add(quote, RDF.type, OA.TextQuoteSelector)
+    other.add(quote, OA.exact, Literal('a "quoted"\tword'))
     assert one.nquads() == other.nquads()
 
 

@@ -22,6 +22,7 @@ PREFIXES = {
     "cpt:": "http://purl.bioontology.org/ontology/CPT/",
     "icd10cm:": "http://purl.bioontology.org/ontology/ICD10CM/",
     "skos:": "http://www.w3.org/2004/02/skos/core#",
+    "oa:": "http://www.w3.org/ns/oa#",
 }
 CASE_DIRS = sorted(path for path in CASES.iterdir() if path.is_dir())
 

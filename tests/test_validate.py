@@ -12,6 +12,7 @@ from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 
 from codegraph import validate_graph
 from codegraph.rdf import CG, CGV, iris
+from codegraph.rdf.namespaces import OA
 from codegraph.validate import ontology_graph, shapes_graph
 from codegraph.validate.shapes import node_shapes
 from conftest import CPT_1001T
@@ -163,6 +164,16 @@ def _evidence(graph, key: str, document: URIRef) -> URIRef:
     graph.add((node, CG.startOffset, Literal(0)))
     graph.add((node, CG.endOffset, Literal(10)))
     graph.add((node, CG.quote, Literal("planted")))
+    position, quote = iris.position_selector_iri(node), iris.quote_selector_iri(node)
+    graph.add((node, RDF.type, OA.SpecificResource))
+    graph.add((node, OA.hasSource, document))
+    graph.add((node, OA.hasSelector, position))
+    graph.add((node, OA.hasSelector, quote))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(0)))
+    graph.add((position, OA.end, Literal(10)))
+    graph.add((quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote, OA.exact, Literal("planted")))
     return node
 
 
@@ -226,6 +237,12 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
     quoteless = URIRef(f"{COPY_DOC}/evidence/2772-2794")  # step 2 of the copy
     data.remove((quoteless, CG.quote, None, None))
     expect("EvidenceShape", quoteless, CG.quote)
+    two_sources = URIRef(f"{DOC}/evidence/1349-1506")  # the summary's missing-data sentence
+    graph.add((two_sources, OA.hasSource, URIRef("urn:test:another-document")))
+    expect("EvidenceAnnotationShape", two_sources, OA.hasSource, value="urn:test:another-document")
+    unpositioned = URIRef(f"{DOC}/evidence/1529-1791")  # the overview's description
+    data.remove((iris.position_selector_iri(unpositioned), OA.end, None, None))
+    expect("EvidenceAnnotationShape", unpositioned, OA.hasSelector)
     data.remove((copy_doc, CG.sha256, None, None))
     graph.add((copy_doc, CG.sha256, Literal("not-a-checksum")))
     expect("SourceDocumentShape", copy_doc, CG.sha256)

@@ -143,6 +143,16 @@ def evidence_iri(key: str, start: int, end: int) -> URIRef:
     return ID[f"document/{source_id(key)}/evidence/{start}-{end}"]
 
 
+def position_selector_iri(evidence: URIRef) -> URIRef:
+    """The Web Annotation ``oa:TextPositionSelector`` of an evidence node (its offsets)."""
+    return URIRef(f"{evidence}/position")
+
+
+def quote_selector_iri(evidence: URIRef) -> URIRef:
+    """The Web Annotation ``oa:TextQuoteSelector`` of an evidence node (its quote)."""
+    return URIRef(f"{evidence}/quote")
+
+
 def imported_fact_iri(key: str, kind: str, *fact_key: str) -> URIRef:
     """A node an import made, e.g. (key, "coverage", "aetna", "CPT-20610", "line-4")."""
     return ID["/".join([f"import/{source_id(key)}/{kind}", *(_key(part) for part in fact_key)])]

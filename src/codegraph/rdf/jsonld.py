@@ -85,8 +85,9 @@ _EXTERNAL_TERMS: dict[str, dict[str, str]] = {
     "oa:hasSource": {"@type": "@id"},
     "oa:hasSelector": {"@type": "@id"},
     "oa:hasTarget": {"@type": "@id"},
-    "oa:start": {"@type": "xsd:nonNegativeInteger"},
-    "oa:end": {"@type": "xsd:nonNegativeInteger"},
+    # xsd:integer as written (rdf/writer.py: Oxigraph keeps every integer type as xsd:integer)
+    "oa:start": {"@type": "xsd:integer"},
+    "oa:end": {"@type": "xsd:integer"},
     "obo:BFO_0000050": {"@type": "@id"},
 }
 

@@ -28,7 +28,7 @@ from rdflib.term import Node
 from ..codes import cpt_category
 from ..vocab.payers import canonical_payer
 from . import iris
-from .namespaces import CG, CODE_SYSTEMS, SCHEMA
+from .namespaces import CG, CODE_SYSTEMS, OA, SCHEMA
 from .terms import date_term, integer_term, nt_term, parse_nquads, string_term
 
 Triple = tuple[Node, Node, Node]
@@ -43,6 +43,10 @@ _BILLING_CODE, _CATEGORY, _PAYER, _ORGANIZATION, _NAME = CG.BillingCode, CG.cate
 _URL, _FORMAT, _ACTIVITY, _SEE_ALSO = SCHEMA.url, DCTERMS.format, PROV.Activity, RDFS.seeAlso
 _NT_TYPE, _NT_EVIDENCE, _NT_IN_DOCUMENT, _NT_SECTION = (nt_term(term) for term in (_TYPE, _EVIDENCE, _IN_DOCUMENT, _SECTION))
 _NT_START, _NT_END, _NT_LINE, _NT_QUOTE = (nt_term(term) for term in (_START, _END, _LINE, _QUOTE))
+# The same span as a Web Annotation target (oa:SpecificResource) with its two selectors.
+_NT_SPECIFIC_RESOURCE, _NT_HAS_SOURCE, _NT_HAS_SELECTOR = (nt_term(term) for term in (OA.SpecificResource, OA.hasSource, OA.hasSelector))
+_NT_POSITION_SELECTOR, _NT_OA_START, _NT_OA_END = (nt_term(term) for term in (OA.TextPositionSelector, OA.start, OA.end))
+_NT_QUOTE_SELECTOR, _NT_OA_EXACT = (nt_term(term) for term in (OA.TextQuoteSelector, OA.exact))
 
 
 class TripleWriter:
@@ -123,12 +127,39 @@ class TripleWriter:
 
     def evidence(self, source_key: str, document: URIRef, section: str, start: int, end: int, line: int, quote: str) -> URIRef:
         """Where a fact was read: the section, the character span, the line and the words (write
-        each span once: both mappers remember the spans they wrote)."""
+        each span once: both mappers remember the spans they wrote).
+
+        The node is also a Web Annotation target: an ``oa:SpecificResource`` whose ``oa:hasSource``
+        is the document, with an ``oa:TextPositionSelector`` (the same offsets, as ``oa:start`` and
+        ``oa:end``) and an ``oa:TextQuoteSelector`` (the quote, as ``oa:exact``) named after it
+        (``iris.position_selector_iri``, ``iris.quote_selector_iri``), never blank nodes. The
+        offsets are ``xsd:integer`` literals, not the ``xsd:nonNegativeInteger`` OA names as their
+        range (the same numbers): Oxigraph keeps every integer type as ``xsd:integer``, so a
+        store's export would otherwise differ from the file a build writes."""
         node = iris.evidence_iri(source_key, start, end)
-        self.write_block(nt_term(node), (
-            (_NT_TYPE, _NT_EVIDENCE), (_NT_IN_DOCUMENT, self.term(document)), (_NT_SECTION, string_term(section)),
-            (_NT_START, integer_term(start)), (_NT_END, integer_term(end)), (_NT_LINE, integer_term(line)),
-            (_NT_QUOTE, string_term(quote))))
+        subject, doc, text = nt_term(node), self.term(document), string_term(quote)
+        first, last = integer_term(start), integer_term(end)
+        # iris.position_selector_iri and iris.quote_selector_iri, written from the subject's form
+        # (tests/test_fast_paths.py checks they are the same terms)
+        position, exact = f"{subject[:-1]}/position>", f"{subject[:-1]}/quote>"
+        end_ = self._own_suffix
+        self._blocks.append(
+            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}"
+            f"{subject} {_NT_IN_DOCUMENT} {doc}{end_}"
+            f"{subject} {_NT_SECTION} {string_term(section)}{end_}"
+            f"{subject} {_NT_START} {first}{end_}"
+            f"{subject} {_NT_END} {last}{end_}"
+            f"{subject} {_NT_LINE} {integer_term(line)}{end_}"
+            f"{subject} {_NT_QUOTE} {text}{end_}"
+            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}"
+            f"{subject} {_NT_HAS_SOURCE} {doc}{end_}"
+            f"{subject} {_NT_HAS_SELECTOR} {position}{end_}"
+            f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}"
+            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}"
+            f"{position} {_NT_OA_START} {first}{end_}"
+            f"{position} {_NT_OA_END} {last}{end_}"
+            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}"
+            f"{exact} {_NT_OA_EXACT} {text}{end_}")
         return node
 
     def source_document(self, source_key: str, sha256: str, path: str, media_type: str | None = None,

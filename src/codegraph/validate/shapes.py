@@ -83,7 +83,8 @@ def shapes_subset(shapes: Graph, keep: Iterable[URIRef]) -> Graph:
         seen.add(node)
         for predicate, value in shapes.predicate_objects(node):
             subset.add((node, predicate, value))
-            if isinstance(value, BNode) or predicate in (SH.property, SH.declare):  # constraints, lists, property shapes, prefixes
+            # constraints, lists, property shapes, the shapes a qualified count applies, prefixes
+            if isinstance(value, BNode) or predicate in (SH.property, SH.qualifiedValueShape, SH.declare):
                 copy(value)
 
     for shape in keep:
