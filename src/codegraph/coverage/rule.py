@@ -155,7 +155,10 @@ def decide(assertions: Iterable[Assertion], question: Question) -> Decision:
     weighed = tuple(sorted((weigh(facts, question) for facts in assertions), key=_order))
     if question.line_of_business is not None:
         return _combine(weighed, question.line_of_business)
-    lines = lines_of_business(w.facts for w in weighed if w.outcome != "not-used")
+    # Every line of business an assertion names, in effect or not: the matrix shows each, and a
+    # line whose own assertions are not in effect is answered from the rest ("unknown" if none),
+    # so asked without one the check says what the matrix's cells say together.
+    lines = lines_of_business(w.facts for w in weighed)
     if len(lines) <= 1:
         return _combine(weighed, lines[0] if lines else None)
     # Each line of business on its own, as if it had been asked; one answer if they agree.
