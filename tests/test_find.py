@@ -24,6 +24,7 @@ from codegraph import (
     search_index,
     suggest,
 )
+from codegraph.search import cache as search_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "tests" / "fixtures" / "payer-policy" / "payer-policies.csv"
@@ -105,10 +106,15 @@ def test_the_index_is_kept_beside_the_store_and_rebuilt_when_it_changes(store, t
         assert [h.entry.name for h in find(opened, "0777T")] == ["0777T"]  # same process, same store object
     with open_store(copy) as opened:
         assert [h.entry.name for h in find(opened, "0777T")] == ["0777T"]
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    data["index"]["entries"] = data["index"]["normalised"] = []  # a current stamp is trusted: the file is read, not rebuilt
-    cache.write_text(json.dumps(data), encoding="utf-8")
-    with open_store(copy) as opened:
+    # A current stamp is trusted: the file is read, not rebuilt. Read-only, so no background
+    # compaction changes the data files (and the stamp) between writing the file and reading it.
+    with open_store(copy, read_only=True) as opened:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        version = opened.data_version()
+        assert version is not None and version[0] == copy
+        data["stamp"] = search_cache._stamp(version[1])
+        data["index"]["entries"] = data["index"]["normalised"] = []
+        cache.write_text(json.dumps(data), encoding="utf-8")
         assert find(opened, "0777T") == []
 
 

@@ -105,12 +105,23 @@ class TestMemoryStore(StoreContract):
     def store(self):
         return MemoryStore()
 
+    def test_it_keeps_no_derived_files(self, store):
+        assert store.data_version() is None
+
 
 class TestOxigraphStore(StoreContract):
     @pytest.fixture()
     def store(self, tmp_path):
         with OxigraphStore(tmp_path / "store") as store:
             yield store
+
+    def test_its_data_version_changes_with_every_write(self, store, tmp_path):
+        before = store.data_version()
+        assert before is not None and before[0] == tmp_path / "store"
+        store.replace_graph(G1, triples("a", 2))
+        after = store.data_version()
+        assert after is not None and after[1] != before[1]
+        assert OxigraphStore.in_memory().data_version() is None
 
     def test_a_store_that_is_not_there_is_refused(self, tmp_path):
         from codegraph import StoreNotFoundError, open_store

@@ -195,7 +195,9 @@ def planted_defects(seed_build) -> tuple[Dataset, set[tuple[str, str, str | None
 
     # structure.ttl
     unlisted = iris.modifier_iri("Q9")  # no such modifier in the shipped set
-    graph.add((URIRef(f"{COPY_DOC}/modifier/Q9"), CG.modifier, unlisted))
+    usage = URIRef(f"{COPY_DOC}/modifier/Q9")
+    graph.add((usage, CG.modifier, unlisted))
+    graph.add((usage, CG.evidence, _evidence(graph, "q9", copy_doc)))  # a fact under RDFS entailment: it has its evidence
     expect("ListedCodeShape", unlisted, SKOS.prefLabel, "warning")
     bad_code = URIRef("http://purl.bioontology.org/ontology/CPT/1001X")
     graph.add((bad_code, RDF.type, CG.BillingCode))

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from ..errors import OutputError
 from ..resources import vocab_dir
-from ..store import GraphStore, OxigraphStore
+from ..store import GraphStore
 from .index import SearchIndex, build_index
 
 CACHE_FILE = "codegraph-search-index.json"
@@ -25,19 +24,10 @@ FORMAT = 2
 NAME_TABLES = ("payer-aliases.csv", "clinical-lexicon.csv", "anatomy.csv")
 
 
-def _stamp(store: OxigraphStore, folder: Path) -> str:
+def _stamp(data_files: str) -> str:
     from ..api import __version__
 
-    if not store.read_only:  # a read-only handle has written nothing (and pyoxigraph refuses its flush)
-        store.store.flush()  # writes still in memory reach the data files, so they change the stamp
-    files = []
-    for path in folder.glob("*.sst"):
-        try:
-            files.append((path.name, path.stat().st_size))
-        except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
-            continue
-    files.sort()
-    digest = hashlib.sha256(json.dumps([FORMAT, __version__, files]).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps([FORMAT, __version__, data_files]).encode("utf-8"))
     for name in NAME_TABLES:
         digest.update((vocab_dir() / name).read_bytes())
     return digest.hexdigest()
@@ -46,10 +36,11 @@ def _stamp(store: OxigraphStore, folder: Path) -> str:
 def search_index(store: GraphStore) -> SearchIndex:
     """The store's search index: read from beside an embedded store when it is current, else built
     (and kept there for the next search). Other stores build it each time."""
-    if not isinstance(store, OxigraphStore) or store.path is None:
+    version = store.data_version()
+    if version is None:
         return build_index(store)
-    folder = store.path
-    stamp = _stamp(store, folder)
+    folder, data_files = version
+    stamp = _stamp(data_files)
     cache = folder / CACHE_FILE
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))

@@ -116,6 +116,11 @@ class GraphStore(ABC):
         store cannot make one (the caller then works on the store itself)."""
         return None
 
+    def data_version(self) -> tuple[Path, str] | None:
+        """Where files derived from this store may be kept (its folder) and a stamp that changes
+        whenever its data does; None for a store with no folder (derived data is rebuilt each time)."""
+        return None
+
     # -- writing ------------------------------------------------------------------------------
 
     @abstractmethod

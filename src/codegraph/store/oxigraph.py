@@ -141,6 +141,21 @@ class OxigraphStore(GraphStore):
         quads = ox.parse(self.dump(), format=ox.RdfFormat.N_QUADS)
         return _dumped(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
 
+    def data_version(self) -> tuple[Path, str] | None:
+        """The store's folder, and its data files (RocksDB's immutable ``.sst`` files) by name and
+        size after a flush, so a write made in this process counts too: any write makes new files."""
+        if self.path is None:
+            return None
+        if not self.read_only:  # a read-only handle has written nothing (and pyoxigraph refuses its flush)
+            self.store.flush()
+        files = []
+        for path in self.path.glob("*.sst"):
+            try:
+                files.append(f"{path.name}:{path.stat().st_size}")
+            except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
+                continue
+        return self.path, " ".join(sorted(files))
+
     def checkpoint(self) -> Checkpoint | None:
         """A backup beside the store (hard links: well under a second), which other processes
         open read-only while this one goes on. None when no folder can be made there.
