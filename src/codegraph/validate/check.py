@@ -92,15 +92,23 @@ class StoreView:
 
     def __init__(self, store: GraphStore):
         self._store = store
+        # Findings share their documents, evidence and codes: each lookup is made once per report.
+        self._values: dict[tuple[Node, Node], Node | None] = {}
+        self._contains: dict[tuple[Node, Node, Node], bool] = {}
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
-        return next(self._store.quads(*triple), None) is not None
+        if triple not in self._contains:
+            self._contains[triple] = next(self._store.quads(*triple), None) is not None
+        return self._contains[triple]
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """One object of ``subject predicate`` (the least, so the answer does not depend on
         store order), or None."""
-        objects = sorted(set(self.objects(subject, predicate)), key=lambda term: term.n3())
-        return objects[0] if objects else None
+        key = (subject, predicate)
+        if key not in self._values:
+            objects = sorted(set(self.objects(subject, predicate)), key=lambda term: term.n3())
+            self._values[key] = objects[0] if objects else None
+        return self._values[key]
 
     def objects(self, subject: Node, predicate: Node | None) -> Iterator[Node]:
         for _s, _p, o, _g in self._store.quads(subject, predicate, None):
