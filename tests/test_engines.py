@@ -83,3 +83,40 @@ def test_the_cli_offers_the_same_engines():
     from codegraph.choices import ENGINES
 
     assert ENGINES == ENGINE_NAMES
+
+
+@pytest.mark.parametrize("graph", ["seed", "planted", "imports"])
+def test_store_wide_shapes_give_the_engines_results(fixture_graphs, graph):
+    """The shapes checked as one query over an embedded store (validate/native.py) give exactly
+    the results pySHACL and the fast engine give for them, and a store validation with them
+    gives pySHACL's findings."""
+    from datetime import date
+
+    from rdflib import URIRef
+
+    from codegraph import OxigraphStore
+    from codegraph.validate.check import validate_store
+    from codegraph.validate.engines import ValidationData, run_engine
+    from codegraph.validate.native import STORE_WIDE, store_wide_results
+    from codegraph.validate.shapes import ontology_graph, shapes_for_run, shapes_subset
+    from codegraph.vocab import available_schemes, scheme_graph
+
+    reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
+    dataset = fixture_graphs[graph]
+    store = OxigraphStore(None)
+    graphs = {URIRef(str(g.identifier)): list(g) for g in dataset.graphs() if len(g)}
+    graphs.update({URIRef(f"https://w3id.org/codegraph/graph/test-reference-{n}"): list(g) for n, g in enumerate(reference)})
+    store.replace_graphs(graphs)
+    shapes = shapes_for_run(date.fromisoformat(str(AS_OF)) if not isinstance(AS_OF, date) else AS_OF)
+    native, done = store_wide_results(store, shapes, reference)
+    assert done == list(STORE_WIDE)
+
+    def key(result):
+        return tuple(str(x) for x in (result.focus, result.path, result.value, result.source_shape, result.severity,
+                                      result.component, result.message))
+
+    for engine in ("pyshacl", FAST):
+        own = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes_subset(shapes, list(STORE_WIDE)))
+        assert sorted(map(key, own)) == sorted(map(key, native)), engine
+    assert validate_store(store, engine="fast", as_of=AS_OF, jobs=1).findings == \
+        validate_store(store, engine="pyshacl", as_of=AS_OF, jobs=1).findings

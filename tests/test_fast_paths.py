@@ -300,3 +300,69 @@ def test_line_blocks_end_at_line_ends(tmp_path):
         blocks = list(export_module.line_blocks(handle, 100))
     assert all(block.endswith(b"\n") for block in blocks)
     assert b"".join(blocks) == path.read_bytes()
+
+
+# -- the coverage matrix ----------------------------------------------------------------------
+
+
+def _assertions_by_query(store):
+    """read_assertions the plain way: the store-wide catalog query (what every other store runs)."""
+    from codegraph.coverage import matrix
+
+    real = matrix.OxigraphStore
+    matrix.OxigraphStore = type("NotOxigraph", (), {})  # type: ignore[misc]
+    try:
+        return dict(matrix.read_assertions(store))
+    finally:
+        matrix.OxigraphStore = real
+
+
+def test_the_matrix_reads_the_assertions_the_query_gives(tmp_path):
+    from datetime import date
+
+    from codegraph import coverage_matrix
+    from codegraph.coverage import matrix
+
+    store = _small_store(tmp_path)
+    load_import_into_store(import_payer_policy([POLICIES]), store)
+    # Values the corpus lacks: an assertion with two policies, two lines of business and both
+    # kinds of start date, one whose payer has no name (left out, as the query's join leaves it),
+    # one that is not typed, one with a date that is not xsd:date, and one with duplicated diagnoses.
+    a = "https://example.org/a"
+    extra = f"""
+<{a}1> a <{CG.CoverageAssertion}> ; <{CG.billingCode}> ?code ; <{CG.payer}> ?payer ; <{CG.coverageStatus}> ?status ;
+   <{CG.policyIdentifier}> "P-1", "P-2" ; <{CG.lineOfBusiness}> ?lob1, ?lob2 ; <{CG.effectiveFrom}> "2024-01-01"^^<{XSD.date}> ;
+   <{CG.effectiveDate}> "2023-01-01"^^<{XSD.date}> ; <{CG.supportingDiagnosis}> <https://example.org/d1>, <https://example.org/d2> .
+<{a}2> a <{CG.CoverageAssertion}> ; <{CG.billingCode}> ?code ; <{CG.payer}> <https://example.org/nameless> ; <{CG.coverageStatus}> ?status .
+<{a}3> <{CG.billingCode}> ?code ; <{CG.payer}> ?payer ; <{CG.coverageStatus}> ?status .
+<{a}4> a <{CG.CoverageAssertion}> ; <{CG.billingCode}> ?code ; <{CG.payer}> ?payer ; <{CG.coverageStatus}> ?status ;
+   <{CG.effectiveDate}> "2022-03-04T00:00:00"^^<{XSD.string}> ; <{CG.priorAuthorization}> <https://example.org/no-notation> .
+"""
+    row = store.select(f"SELECT ?code ?payer ?status ?lob WHERE {{ ?x <{CG.billingCode}> ?code ; <{CG.payer}> ?payer ; "
+                       f"<{CG.coverageStatus}> ?status . ?y <{CG.lineOfBusiness}> ?lob }} LIMIT 1").rows
+    lob_rows = store.select(f"SELECT DISTINCT ?lob WHERE {{ ?y <{CG.lineOfBusiness}> ?lob }} ORDER BY ?lob LIMIT 2").rows
+    assert row and len(lob_rows) == 2
+    code, payer, status, _lob = (term.n3() for term in row[0])
+    text = (extra.replace("?code", code).replace("?payer", payer).replace("?status", status)
+            .replace("?lob1", lob_rows[0][0].n3()).replace("?lob2", lob_rows[1][0].n3()))
+    store.update(f"INSERT DATA {{ GRAPH <https://w3id.org/codegraph/graph/test-extra> {{ {text} }} }}")
+    # The same triple in a second graph: the union default graph may give it twice.
+    store.update(f"INSERT DATA {{ GRAPH <https://w3id.org/codegraph/graph/test-extra-2> {{ {text} }} }}")
+    fast = dict(matrix.read_assertions(store))
+    plain = _assertions_by_query(store)
+    # The same rows; the query orders them by code, payer and assertion only (an assertion's own
+    # rows come in no stated order), so each assertion's rows are compared as a set.
+    assert fast.keys() == plain.keys()
+    for key, found in fast.items():
+        assert [a.assertion for a in found] == [a.assertion for a in plain[key]]
+        assert sorted(map(repr, found)) == sorted(map(repr, plain[key]))
+    assert any(len(found) > 1 for found in fast.values())
+    for day in (date(2025, 6, 1), date(2010, 1, 1)):
+        cells = coverage_matrix(store, on=day).cells
+        real = matrix.OxigraphStore
+        matrix.OxigraphStore = type("NotOxigraph", (), {})  # type: ignore[misc]
+        try:
+            assert cells == coverage_matrix(store, on=day).cells
+        finally:
+            matrix.OxigraphStore = real
+    store.close()

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from rdflib import Literal
+import pyoxigraph as ox
+from rdflib import RDF, SKOS, XSD, Literal
 from rdflib.term import Node
 
 from ..query import run_query
-from ..store import GraphStore
+from ..rdf.namespaces import CG
+from ..rdf.terms import to_rdflib
+from ..store import GraphStore, OxigraphStore
 from ..tabular.cells import neutralise_formula
 from . import names
 from .rule import Assertion, Decision, Question, decide, lines_of_business
@@ -152,6 +156,8 @@ def _text(term: Node | None) -> str | None:
 
 def read_assertions(store: GraphStore, code: str | None = None) -> dict[tuple[str, str], list[Assertion]]:
     """Every coverage assertion (or those about one code), by (code, payer), as the rule reads them."""
+    if code is None and isinstance(store, OxigraphStore):
+        return _read_all_assertions(store.store)
     grouped: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
     rows = run_query(store, QUERY, {"code": code} if code else {})
     for row in rows.as_dicts():
@@ -163,6 +169,77 @@ def read_assertions(store: GraphStore, code: str | None = None) -> dict[tuple[st
             policy=_text(row["policy"]),
         )
         grouped[(str(row["code"]), facts.payer)].append(facts)
+    return grouped
+
+
+_CG = "https://w3id.org/codegraph/ontology#"
+_SCANNED = {
+    "type": str(RDF.type), "notation": str(SKOS.notation), "name": "http://schema.org/name",
+    **{name: _CG + name for name in ("billingCode", "payer", "coverageStatus", "priorAuthorization", "lineOfBusiness", "policyIdentifier",
+                                     "effectiveFrom", "effectiveDate", "effectiveThrough", "supportingDiagnosis")},
+}
+_XSD_DATE = str(XSD.date)
+
+
+def _read_all_assertions(store: ox.Store) -> dict[tuple[str, str], list[Assertion]]:
+    """``read_assertions`` over a whole embedded store: the rows ``coverage-assertions`` gives,
+    built from one scan per property instead of one join per assertion (at 10,000 pages the
+    query's joins took most of the matrix's time). Each assertion gives a row for every
+    combination of its values, as the query's joins and grouping do; ``tests/test_fast_paths.py``
+    checks both give the same assertions."""
+    scans: dict[str, dict[Any, list[Any]]] = {}
+    for key, predicate in _SCANNED.items():
+        found: dict[Any, list[Any]] = defaultdict(list)
+        query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
+        if key == "type":
+            query = f"SELECT ?s WHERE {{ ?s <{predicate}> <{CG.CoverageAssertion}> }}"
+        solutions = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:  # the union may repeat a triple: each value is kept once below
+            found[solution[0]].append(solution[1] if key != "type" else None)
+        scans[key] = found
+    notation, names_of = scans["notation"], scans["name"]
+    days: dict[Any, date | None] = {}
+
+    def day(term: Any) -> date | None:
+        if term is None:
+            return None
+        if term not in days:
+            value = None
+            if isinstance(term, ox.Literal) and term.datatype.value == _XSD_DATE and len(term.value) == 10:
+                try:
+                    value = date.fromisoformat(term.value)
+                except ValueError:
+                    value = None
+            days[term] = value if value is not None else _day(to_rdflib(term))
+        return days[term]
+
+    def labels(nodes: list[Any]) -> list[Any]:
+        """The notations of ``nodes`` (an OPTIONAL inside an OPTIONAL: a node without one gives None; no node, None)."""
+        if not nodes:
+            return [None]
+        return [label for node in dict.fromkeys(nodes) for label in (notation.get(node) or [None])]
+
+    grouped: dict[tuple[str, str], list[Assertion]] = defaultdict(list)
+    for subject in sorted(scans["type"], key=lambda term: term.value):
+        codes = [n.value for c in dict.fromkeys(scans["billingCode"].get(subject, ())) for n in notation.get(c, ())]
+        payers = [n.value for p in dict.fromkeys(scans["payer"].get(subject, ())) for n in names_of.get(p, ())]
+        statuses = [n.value for s in dict.fromkeys(scans["coverageStatus"].get(subject, ())) for n in notation.get(s, ())]
+        if not (codes and payers and statuses):
+            continue
+        declared = scans["effectiveFrom"].get(subject) or scans["effectiveDate"].get(subject) or [None]
+        supporting = len(set(scans["supportingDiagnosis"].get(subject, ())))
+        rows = dict.fromkeys(itertools.product(
+            dict.fromkeys(codes), dict.fromkeys(payers), dict.fromkeys(statuses),
+            dict.fromkeys(None if t is None else (t.value or None) for t in labels(scans["priorAuthorization"].get(subject, []))),
+            dict.fromkeys(None if t is None else t.value for t in labels(scans["lineOfBusiness"].get(subject, []))),
+            dict.fromkeys(t.value for t in scans["policyIdentifier"].get(subject, ())) or [None],
+            dict.fromkeys(day(t) for t in dict.fromkeys(declared)),
+            dict.fromkeys(day(t) for t in dict.fromkeys(scans["effectiveThrough"].get(subject) or [None]))))
+        for code, payer, status, prior_auth, line, policy, start, end in rows:
+            grouped[(code, payer)].append(Assertion(
+                assertion=subject.value, payer=payer, status=status, prior_authorization=prior_auth or "unknown",
+                line_of_business=line, effective_from=start, effective_through=end, supporting=supporting, policy=policy))
     return grouped
 
 

@@ -20,9 +20,11 @@ from ..rdf.namespaces import CG
 from ..store.base import GraphStore, union_graph
 from ..vocab import available_schemes, scheme_graph
 from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
+from .engines.pyshacl_engine import NAME as PYSHACL
+from .native import store_wide_results
 from .partition import validate_parts
 from .report import Finding, ValidationReport
-from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_for_run, shapes_graph
+from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_for_run, shapes_graph, shapes_without
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -72,10 +74,16 @@ def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None 
     ``progress`` hears ``(parts done, parts, part)`` as the parts finish."""
     day = as_of or date.today()
     reference = [ontology_graph()] + [scheme_graph(name) for name in available_schemes()]
-    results = validate_parts(store, reference, day, engine, jobs, progress) if jobs != 1 else None
+    shapes = shapes_for_run(day)
+    # The fast engine leaves the shapes best checked as one query over the whole store to that
+    # query (validate/native.py); pySHACL, the reference, checks every shape itself.
+    native, done = store_wide_results(store, shapes, reference) if resolve(engine) != PYSHACL else ([], [])
+    if done:
+        shapes = shapes_without(shapes, done)
+    results = validate_parts(store, reference, day, engine, jobs, progress, shapes=shapes) if jobs != 1 else None
     if results is None:
-        results = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes_for_run(day))
-    return _report(results, StoreView(store), engine, day)
+        results = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes)
+    return _report(results + native, StoreView(store), engine, day)
 
 
 class StoreView:
@@ -84,15 +92,23 @@ class StoreView:
 
     def __init__(self, store: GraphStore):
         self._store = store
+        # Findings share their documents, evidence and codes: each lookup is made once per report.
+        self._values: dict[tuple[Node, Node], Node | None] = {}
+        self._contains: dict[tuple[Node, Node, Node], bool] = {}
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
-        return next(self._store.quads(*triple), None) is not None
+        if triple not in self._contains:
+            self._contains[triple] = next(self._store.quads(*triple), None) is not None
+        return self._contains[triple]
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         """One object of ``subject predicate`` (the least, so the answer does not depend on
         store order), or None."""
-        objects = sorted(set(self.objects(subject, predicate)), key=lambda term: term.n3())
-        return objects[0] if objects else None
+        key = (subject, predicate)
+        if key not in self._values:
+            objects = sorted(set(self.objects(subject, predicate)), key=lambda term: term.n3())
+            self._values[key] = objects[0] if objects else None
+        return self._values[key]
 
     def objects(self, subject: Node, predicate: Node | None) -> Iterator[Node]:
         for _s, _p, o, _g in self._store.quads(subject, predicate, None):

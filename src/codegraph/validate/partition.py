@@ -65,9 +65,11 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
 
 
 def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engine: str,
-                   jobs: int | None, progress: Callable[[int, int, str], None] | None = None) -> list[EngineResult] | None:
-    """The engine's results over the whole ``store``, computed in parts; None when the store is
-    too small to be worth splitting or can make no checkpoint (the caller then runs it whole)."""
+                   jobs: int | None, progress: Callable[[int, int, str], None] | None = None,
+                   shapes: Graph | None = None) -> list[EngineResult] | None:
+    """The engine's results over the whole ``store`` for ``shapes`` (default: every shape, as of
+    ``as_of``), computed in parts; None when the store is too small to be worth splitting or can
+    make no checkpoint (the caller then runs it whole)."""
     jobs = jobs or os.cpu_count() or 1
     parts, shared = plan_parts(store, jobs)
     if len(parts) < 2:
@@ -79,7 +81,7 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
     reference_nt = ValidationData(reference).ntriples()
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
-            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of) for graphs in parts]
+            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of, shapes) for graphs in parts]
             if progress:
                 for done, _future in enumerate(as_completed(futures), start=1):
                     progress(done, len(futures), f"part {done}")
@@ -98,9 +100,10 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
     return list(kept.values())
 
 
-def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date) -> list[EngineResult]:
+def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date,
+                shapes: Graph | None) -> list[EngineResult]:
     blobs = [reference_nt, *checkpoint.dump_ntriples(graphs)]
-    return run_engine(engine, ValidationData([], ntriples=blobs), shapes_for_run(as_of))
+    return run_engine(engine, ValidationData([], ntriples=blobs), shapes if shapes is not None else shapes_for_run(as_of))
 
 
 def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | None:

@@ -71,6 +71,26 @@ def owner_shape(shapes: Graph, shape: Node) -> Node:
     return owner if owner is not None else shape
 
 
+def shapes_without(shapes: Graph, drop: Iterable[URIRef]) -> Graph:
+    """A copy of ``shapes`` without the node shapes ``drop`` (their own triples and their blank-node
+    constraints); everything else, shapes they refer to included, stays as it is."""
+    removed: set[Node] = set()
+    pending: list[Node] = list(drop)
+    while pending:
+        node = pending.pop()
+        if node in removed:
+            continue
+        removed.add(node)
+        pending.extend(value for value in shapes.objects(node, None) if isinstance(value, BNode))
+    kept = Graph()
+    for prefix, namespace in shapes.namespaces():
+        kept.bind(prefix, namespace)
+    for triple in shapes:
+        if triple[0] not in removed:
+            kept.add(triple)
+    return kept
+
+
 def shapes_subset(shapes: Graph, keep: Iterable[URIRef]) -> Graph:
     """A shapes graph holding only the node shapes ``keep`` (with their property shapes and SPARQL
     constraints) and the prefix declarations their queries use."""

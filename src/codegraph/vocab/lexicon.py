@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import CatalogError, ResourceError
 from ..read.normalize import normalize_text
@@ -66,9 +67,8 @@ class Lexicon:
     """Labels and synonyms compiled into one leftmost-longest matcher."""
     def __init__(self, entries: dict[str, LexiconEntry]):
         self._entries = entries
-        alternation = "|".join(re.escape(form) for form in sorted(entries, key=len, reverse=True))
         # An empty lexicon matches nothing ("(?!)"), not the empty string.
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation or '(?!)'})(?![\w-])", re.IGNORECASE)
+        self._pattern = re.compile(rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])", re.IGNORECASE)
 
     def __len__(self) -> int:
         return len({(e.label, e.role) for e in self._entries.values()})
@@ -77,6 +77,46 @@ class Lexicon:
         for match in self._pattern.finditer(text):
             entry = self._entries[match.group(0).lower()]
             yield Mention(entry, offset + match.start(), offset + match.end())
+
+
+def _alternation(forms: Iterable[str]) -> str:
+    """The forms as one regular expression that prefers the longest form matching at a position.
+
+    Written as a trie (forms sharing a first character share one branch, and so on), so the
+    matcher follows one path through the text instead of trying every form at every position
+    (a third of extraction's time with the flat alternation). At each node the longer forms come
+    before the form ending there, so when the boundary check after a long form fails it falls
+    back to the shorter one: exactly what the flat alternation, longest form first, matches. That
+    holds when no two forms branch on characters that match each other case-insensitively
+    (one path through the text); otherwise the flat alternation is used."""
+    ordered = sorted(forms, key=len, reverse=True)
+    trie: dict[str, Any] = {}
+    for form in ordered:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict[str, Any]) -> str | None:
+        chars = [char for char in node if char]
+        for index, char in enumerate(chars):
+            if any(re.fullmatch(re.escape(char), other, re.IGNORECASE) for other in chars[index + 1:]):
+                return None  # two branches the text could both follow
+        parts = []
+        for char in chars:
+            rest = branches(node[char])
+            if rest is None:
+                return None
+            parts.append(re.escape(char) + rest)
+        if not parts:
+            return ""
+        body = "|".join(parts)
+        if "" in node:  # a form ends here: tried after every longer one
+            return f"(?:{body})?"
+        return f"(?:{body})" if len(parts) > 1 else body
+
+    written = branches(trie) if len(ordered) < 100_000 else None
+    return written if written is not None else "|".join(re.escape(form) for form in ordered)
 
 
 def _load(rows: Iterator[dict[str, str]], role_of: Callable[[dict[str, str]], str], iri_of: Callable[[dict[str, str]], str | None],

@@ -7,10 +7,12 @@ rdflib graph for pySHACL, N-Triples bytes for a native engine), built only when 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ...errors import EngineError
@@ -73,6 +75,41 @@ class ValidationData:
         """The union as N-Triples (duplicates are harmless: a graph is a set)."""
         written = "".join(f"{s.n3()} {p.n3()} {nt_term(o)} .\n" for s, p, o in self.triples()).encode("utf-8")
         return b"".join([written, *self.raw_ntriples])
+
+
+def results_from_ntriples(report: bytes | str) -> list[EngineResult]:
+    """``results_from_report`` of a report given as N-Triples, read by pyoxigraph (no rdflib
+    graph: at 1,000 pages rdflib took several seconds to parse a report). A blank node gets one
+    rdflib blank node per label, as rdflib's parser gives it."""
+    import pyoxigraph as ox
+
+    from ...rdf.terms import to_rdflib
+
+    blanks: dict[str, BNode] = {}
+
+    def term(node: Any) -> Node:
+        if isinstance(node, ox.BlankNode):
+            return blanks.setdefault(node.value, BNode())
+        return to_rdflib(node)
+
+    data = report.encode("utf-8") if isinstance(report, str) else report
+    described: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        described[term(triple.subject)][term(triple.predicate)].append(term(triple.object))
+    results = []
+    for result in dict.fromkeys(value for predicates in described.values() for value in predicates.get(SH.result, ())):
+        facts = described.get(result, {})
+
+        def one(predicate: Node, facts: dict[Node, list[Node]] = facts) -> Node | None:
+            return facts[predicate][0] if facts.get(predicate) else None
+
+        message, focus, shape = one(SH.resultMessage), one(SH.focusNode), one(SH.sourceShape)
+        severity, component = one(SH.resultSeverity), one(SH.sourceConstraintComponent)
+        if focus is None or shape is None or not isinstance(severity, URIRef) or not isinstance(component, URIRef):
+            raise EngineError(f"the engine's report has a result without focus node, shape, severity or component: {result}")
+        results.append(EngineResult(focus=focus, path=one(SH.resultPath), value=one(SH.value), source_shape=shape, severity=severity,
+                                    component=component, message=str(message) if isinstance(message, Literal) else ""))
+    return results
 
 
 def results_from_report(report: Graph) -> list[EngineResult]:

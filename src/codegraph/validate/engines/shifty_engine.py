@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph
 
 from ...errors import EngineError
-from .base import EngineResult, ValidationData, results_from_report
+from .base import EngineResult, ValidationData, results_from_ntriples, results_from_report
 
 NAME = "shifty"
 
@@ -36,12 +36,24 @@ def validate(data: ValidationData, shapes: Graph) -> list[EngineResult]:
         warnings.simplefilter("always", shifty.ShaclDiagnosticWarning)
         try:
             validator = shifty.PreparedValidator(shapes_turtle)
-            _conforms, report, _text = validator.validate(
-                data.ntriples(), graph_mode="data", infer=False, on_unsupported="error"
-            )
+            inner = getattr(validator, "_inner", None)
+            if inner is not None and hasattr(inner, "validate_w3c"):
+                # What validate() does, minus parsing the report into rdflib: the data goes as
+                # N-Triples (validate() reads bytes as Turtle) and the report's N-Triples are read
+                # by pyoxigraph (results_from_ntriples). Same arguments, in the binding's order.
+                result = inner.validate_w3c(data.ntriples(), None, "nt", "data", None, False, "info", True, "error", False)
+                diagnostics = [str(message) for message in result.diagnostics]
+                report_ntriples = getattr(result, "_report_ntriples", None)
+            else:
+                report_ntriples = None
+            if report_ntriples is None:
+                _conforms, report, _text = validator.validate(data.ntriples(), graph_mode="data", infer=False, on_unsupported="error")
+                diagnostics = []
         except (ValueError, RuntimeError) as error:
             raise EngineError(f"shifty could not validate: {error}; validate with the pyshacl engine instead") from error
-    diagnostics = [str(w.message) for w in caught if issubclass(w.category, shifty.ShaclDiagnosticWarning)]
+    diagnostics += [str(w.message) for w in caught if issubclass(w.category, shifty.ShaclDiagnosticWarning)]
     if diagnostics:  # something it could not evaluate: its report may be incomplete
         raise EngineError(f"shifty reported: {'; '.join(diagnostics)}; validate with the pyshacl engine instead")
+    if report_ntriples is not None:
+        return results_from_ntriples(report_ntriples)
     return results_from_report(report)
