@@ -277,7 +277,22 @@ def wait_until_answers(url: str, process: subprocess.Popen, log: Path, timeout: 
     _wait_until_answers(url, process, log, timeout)
 
 
+def start_serve(store: Path, port: int, log: Path, *options: str) -> subprocess.Popen:
+    """``codegraph serve --store STORE --port PORT [options]``, its output in ``log``, answering
+    (stop it with ``terminate``)."""
+    with log.open("wb") as output:
+        server = subprocess.Popen(codegraph_command("serve", "--store", str(store), "--port", str(port), *options),
+                                  stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/", server, log)
+    except BaseException:
+        server.terminate()
+        server.wait(timeout=30)
+        raise
+    return server
+
+
 __all__ = [
     "OxigraphServer", "RecordingServer", "VirtuosoServer", "codegraph_command", "free_port", "oxigraph_server",
-    "own_oxigraph_server", "recording_server", "virtuoso_server", "wait_until_answers",
+    "own_oxigraph_server", "recording_server", "start_serve", "virtuoso_server", "wait_until_answers",
 ]

@@ -33,7 +33,7 @@ from codegraph import (
 from codegraph.rdf.namespaces import ID
 from codegraph.store.locking import WRITE_LOCK
 from codegraph.validate import partition
-from servers import codegraph_command, free_port, wait_until_answers
+from servers import codegraph_command, free_port, start_serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
@@ -315,12 +315,8 @@ def test_a_writer_outside_codegraph_is_named_not_a_rocksdb_error(seed_store):
 
 def test_readers_run_beside_serve_and_a_writer_is_told_to_stop_it(seed_store, tmp_path):
     port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(codegraph_command("serve", "--store", str(seed_store), "--port", str(port)),
-                                  stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = start_serve(seed_store, port, tmp_path / "serve.log")
     try:
-        wait_until_answers(f"http://127.0.0.1:{port}/", server, log)
         readers = [subprocess.Popen(codegraph_command("query", "run", "payers-for-code", "--param", "code=1001T", "--format",
                                                       "csv", "--store", str(seed_store), "--wait", "0"),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)

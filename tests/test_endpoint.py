@@ -39,10 +39,9 @@ from codegraph.rdf.namespaces import ID
 from codegraph.store import remote as remote_module
 from codegraph.store.push import push
 from codegraph.store.remote import Endpoint, RemoteStore, ntriples_chunks, stage_and_swap
-from servers import RecordingServer, codegraph_command, free_port, wait_until_answers
+from coverage_data import BULLETIN, MCD, POLICIES, ROOT, SEED
+from servers import RecordingServer, codegraph_command, free_port, start_serve
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = "data/documents/cpt-1001T-overview.txt"
 SAMPLE_PARAMS = {"code": "1001T", "anatomy": "external anal sphincter", "condition": "R15",
                  "payer": "Aetna", "date": "2025-06-01", "since": "2024-01-01"}
 FIVE = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicare", "UnitedHealthcare"]
@@ -65,11 +64,9 @@ class Graphs:
     def __init__(self, folder: Path):
         with contextlib.chdir(ROOT):  # paths in the evidence stay relative, as in the other tests
             result = build([SEED])
-            batches = [import_payer_policy(["tests/fixtures/payer-policy/payer-policies.csv",
-                                            "tests/fixtures/payer-policy/payer-bulletin-2025.csv",
-                                            # "@Aetna" beside "Aetna": possible-duplicate-payers has a row to compare
-                                            "tests/fixtures/payer-policy/look-alike-payer.csv"]),
-                       import_mcd("tests/fixtures/mcd")]
+            # "@Aetna" beside "Aetna": possible-duplicate-payers has a row to compare
+            batches = [import_payer_policy([POLICIES, BULLETIN, "tests/fixtures/payer-policy/look-alike-payer.csv"]),
+                       import_mcd(MCD)]
         dataset = result.dataset
         for batch in batches:
             add_import(dataset, batch)
@@ -430,11 +427,8 @@ def test_serve_runs_the_oxigraph_server_read_only(tmp_path):
                    check=True, capture_output=True, timeout=120)
     port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(codegraph_command("serve", "--store", str(store), "--port", str(port)),
-                                  stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = start_serve(store, port, log)
     try:
-        wait_until_answers(f"http://127.0.0.1:{port}/", server, log)
         remote = RemoteStore.at(f"http://127.0.0.1:{port}/query", union_default_graph=True, retries=0)
         rows = run_named_query(remote, "payers-for-code", {"code": "1001T"}).as_dicts()
         assert [str(r["payer"]) for r in rows] == FIVE

@@ -76,6 +76,14 @@ def billing_system_of(code: str) -> str | None:
     return None
 
 
+def code_category(system: str, code: str) -> str | None:
+    """The category a code's system and shape tell: ``HCPCS Level II``, or CPT's I, II, III, PLA;
+    None for a shape the system does not have."""
+    if system == "HCPCS":
+        return "HCPCS Level II" if HCPCS.matches(code) else None
+    return cpt_category(code)
+
+
 def cpt_category(code: str) -> str | None:
     """The CPT category a code's shape tells: I (five digits), II (…F), III (…T), PLA (…U)."""
     if not CPT.matches(code):

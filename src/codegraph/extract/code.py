@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import codes
-from ..codes import cpt_category
+from ..codes import code_category
 from ..errors import DocumentError
 from ..model import CodeFact
 from ..read import Document
@@ -20,13 +19,6 @@ _TITLE = re.compile(
 
 # How many lines from the top the title may appear on (after "Summary & Overview").
 _TITLE_SEARCH_LINES = 6
-
-
-def code_category(system: str, code: str) -> str | None:
-    """CPT category from the code's shape (codes.py); None when the shape is not one we know."""
-    if system == "HCPCS":
-        return "HCPCS Level II" if codes.HCPCS.matches(code) else None
-    return cpt_category(code)
 
 
 def extract_code(doc: Document) -> CodeFact:

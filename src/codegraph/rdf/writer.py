@@ -25,7 +25,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from ..codes import cpt_category
+from ..codes import code_category
 from ..vocab.payers import canonical_payer
 from . import iris
 from .namespaces import CG, CODE_SYSTEMS, OA, SCHEMA
@@ -195,7 +195,7 @@ class TripleWriter:
         self.add_shared(graph, node, _NOTATION, Literal(code))
         self.add_shared(graph, node, _IN_SCHEME, CODE_SYSTEMS[system])
         self.add_shared(graph, node, _SEE_ALSO, iris.code_page_iri(system, code))
-        category = "HCPCS Level II" if system == "HCPCS" else cpt_category(code)
+        category = code_category(system, code)
         if category in iris.CATEGORY_NOTATIONS:
             self.add_shared(graph, node, _CATEGORY, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
         return node
