@@ -99,6 +99,10 @@ class GraphStore(ABC):
         names = self.graph_names() if graphs is None else list(graphs)
         return "".join(nquad_line(s, p, o, name) for name in names for s, p, o in self.triples(name)).encode("utf-8")
 
+    def graph_ntriples(self, name: URIRef) -> bytes:
+        """One graph's triples as N-Triples, each once, in the store's own order."""
+        return "".join(ntriple_line(s, p, o) for s, p, o in dict.fromkeys(self.triples(name))).encode("utf-8")
+
     def dump_ntriples(self) -> bytes:
         """The union of the graphs as N-Triples (a triple several graphs hold comes once per
         graph; a graph is a set, so readers drop the repeats)."""

@@ -158,6 +158,7 @@ class Endpoint:
     retries: int = 3
     backoff: float = 0.5  # seconds before the first retry; doubles each time
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    takes_quads: bool = False  # the Graph Store URL also takes N-Quads of many graphs in one POST (Oxigraph's /store)
 
     @classmethod
     def from_urls(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
@@ -179,7 +180,8 @@ class Endpoint:
         if timeout <= 0 or retries < 0 or max_answer_bytes < 1:
             raise EndpointError(f"timeout must be > 0, retries >= 0 and the answer bound >= 1 byte "
                                 f"(got {timeout}, {retries}, {max_answer_bytes})")
-        return cls(query_url, update_url, gsp_url, timeout, retries, backoff, max_answer_bytes)
+        takes_quads = oxigraph_layout and gsp_url == _sibling(query_url, "store")
+        return cls(query_url, update_url, gsp_url, timeout, retries, backoff, max_answer_bytes, takes_quads)
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -530,6 +532,15 @@ class EndpointClient:
     def gsp_post(self, graph: URIRef, ntriples: bytes) -> None:
         """Graph Store POST: add these triples to ``graph``."""
         self._gsp("POST", graph, ntriples, idempotent=False)
+
+    def post_quads(self, nquads: bytes, url: str | None = None) -> None:
+        """Add N-Quads of any number of named graphs in one request to the Graph Store URL (or
+        ``url``, the same with parameters), only where ``Endpoint.takes_quads``: the Graph Store
+        Protocol itself names one graph per request."""
+        if not self.endpoint.takes_quads:
+            raise EndpointError(f"{redact_url(self.require_graph_store())}: this server is not known to take N-Quads in one request")
+        self._retrying(url or self.require_graph_store(), "POST", nquads, {"Content-Type": "application/n-quads"}, idempotent=False)
+        self._written()
 
     def gsp_get(self, graph: URIRef) -> Graph:
         """Graph Store GET of one graph."""

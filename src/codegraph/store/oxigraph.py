@@ -129,13 +129,12 @@ class OxigraphStore(GraphStore):
         """N-Quads in the store's own order: one bulk call, no per-quad Python work."""
         if graphs is None:
             return _dumped(self.store.dump(format=ox.RdfFormat.N_QUADS))
-        parts: list[bytes] = []
-        for name in graphs:
-            ntriples = _dumped(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
-            # Each N-Triples line ends " .\n" and holds no other newline: one replace in C adds
-            # the graph to every line.
-            parts.append(ntriples.replace(b" .\n", f" {nt_term(name)} .\n".encode()))
-        return b"".join(parts)
+        # Each N-Triples line ends " .\n" and holds no other newline: one replace in C adds the
+        # graph to every line.
+        return b"".join(self.graph_ntriples(name).replace(b" .\n", f" {nt_term(name)} .\n".encode()) for name in graphs)
+
+    def graph_ntriples(self, name: URIRef) -> bytes:
+        return _dumped(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
 
     def dump_ntriples(self) -> bytes:
         quads = ox.parse(self.dump(), format=ox.RdfFormat.N_QUADS)
