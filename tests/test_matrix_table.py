@@ -165,6 +165,7 @@ def test_a_file_with_another_stamp_or_broken_content_is_not_used(store_dir):
         "changed": lambda h, b: (h, flipped),
         "not rows": lambda h, b: ({**h, "sha256": digest(b'{"a": 1}')}, b'{"a": 1}'),
         "wrong rows": lambda h, b: ({**h, "sha256": digest(b'[[1, 2]]')}, b'[[1, 2]]'),
+        "no span": lambda h, b: ({**{k: v for k, v in h.items() if k not in ("from", "until")}, "sha256": digest(flipped)}, flipped),
         "not the day's span": lambda h, b: ({**h, "from": "2030-01-01", "until": None, "sha256": digest(flipped)}, flipped),
     }
     for name, change in broken.items():

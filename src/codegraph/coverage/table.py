@@ -93,7 +93,7 @@ def span(grouped: Grouped, day: date) -> tuple[date | None, date | None]:
 
 
 def _within(header: dict[str, Any], day: date) -> bool:
-    start, until = _day(header.get("from")), _day(header.get("until"))
+    start, until = _day(header["from"]), _day(header["until"])  # both always written (None: no bound)
     return (start is None or start <= day) and (until is None or day < until)
 
 
@@ -136,7 +136,7 @@ def whole_matrix(store: GraphStore, day: date) -> list[MatrixCell]:
         try:
             if _within(header, day):
                 return _decode_cells(body)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):
             pass  # not what this version writes: decided again below
     grouped = assertions(store)
     cells = all_cells(grouped, day)
