@@ -4,6 +4,7 @@ the MCD article tables, read with paths relative to the repository so rows name 
 from __future__ import annotations
 
 import contextlib
+import random
 from pathlib import Path
 
 from codegraph import (
@@ -39,6 +40,27 @@ def build_coverage_fixture(store_dir: Path) -> tuple[MemoryStore, OxigraphStore]
     for batch in batches:
         load_import_into_store(batch, oxigraph, include_reference=False)
     return MemoryStore(dataset), oxigraph
+
+
+def generated_policies(codes: list[str], rng: random.Random) -> str:
+    """Payer policy rows for generated codes: several payers, lines of business (or none), every
+    status, effective periods that start, end and overlap around the test's dates."""
+    header = (ROOT / POLICIES).read_text(encoding="utf-8").splitlines()[0]
+    payers = ["Aetna", "Cigna", "UnitedHealthcare", "Humana", "Blue Cross Blue Shield"]
+    lines = ["commercial", "medicare-advantage", "medicaid", ""]
+    statuses = ["covered", "conditional", "not-covered", "experimental", "not-stated"]
+    periods = [("2023-01-01", ""), ("2024-01-01", "2024-12-31"), ("2025-01-01", ""), ("2025-03-01", "2025-12-31"), ("", "")]
+    rows = [header]
+    for number, code in enumerate(codes):
+        for _ in range(rng.randint(1, 4)):
+            start, end = rng.choice(periods)
+            status = rng.choice(statuses)
+            system = "HCPCS" if code[0].isalpha() else "CPT"
+            supporting = "M17.11;M17.12" if status in ("covered", "conditional") and rng.random() < 0.3 else ""
+            rows.append(",".join([system, code, rng.choice(payers), rng.choice(lines), status,
+                                  rng.choice(["required", "not-required", "unknown"]), f"GEN-{number}-{rng.randint(1, 3)}",
+                                  "Generated policy", "", start, end, supporting, "", "", "", ""]))
+    return "\n".join(rows) + "\n"
 
 
 def line_of(path: str, number: int) -> str:

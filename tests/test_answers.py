@@ -49,7 +49,7 @@ from codegraph import (
 from codegraph.query import bind_parameters, get_query, load_catalog
 from codegraph.rdf.namespaces import CG
 from codegraph.store.scope import Unscoped, scope_query
-from coverage_data import BULLETIN, MCD, POLICIES, ROOT, SEED, build_coverage_fixture
+from coverage_data import BULLETIN, MCD, POLICIES, ROOT, SEED, build_coverage_fixture, generated_policies
 
 JUNE_2025, JUNE_2024 = date(2025, 6, 1), date(2024, 6, 1)
 CORPUS = ROOT / "tests" / "corpus" / "documents"
@@ -203,27 +203,6 @@ def test_cli_matrix_takes_a_date_and_defaults_to_today(run_cli, two_lines):
 # ---------------------------------------------------------------- the agreement test
 
 
-def _generated_policies(codes: list[str], rng: random.Random) -> str:
-    """Payer policy rows for generated codes: several payers, lines of business (or none), every
-    status, effective periods that start, end and overlap around the test's dates."""
-    header = (ROOT / POLICIES).read_text(encoding="utf-8").splitlines()[0]
-    payers = ["Aetna", "Cigna", "UnitedHealthcare", "Humana", "Blue Cross Blue Shield"]
-    lines = ["commercial", "medicare-advantage", "medicaid", ""]
-    statuses = ["covered", "conditional", "not-covered", "experimental", "not-stated"]
-    periods = [("2023-01-01", ""), ("2024-01-01", "2024-12-31"), ("2025-01-01", ""), ("2025-03-01", "2025-12-31"), ("", "")]
-    rows = [header]
-    for number, code in enumerate(codes):
-        for _ in range(rng.randint(1, 4)):
-            start, end = rng.choice(periods)
-            status = rng.choice(statuses)
-            system = "HCPCS" if code[0].isalpha() else "CPT"
-            supporting = "M17.11;M17.12" if status in ("covered", "conditional") and rng.random() < 0.3 else ""
-            rows.append(",".join([system, code, rng.choice(payers), rng.choice(lines), status,
-                                  rng.choice(["required", "not-required", "unknown"]), f"GEN-{number}-{rng.randint(1, 3)}",
-                                  "Generated policy", "", start, end, supporting, "", "", "", ""]))
-    return "\n".join(rows) + "\n"
-
-
 def test_check_and_matrix_agree_on_every_code_payer_and_line_of_business(tmp_path):
     from benchmarks.generate_corpus import generate
 
@@ -232,7 +211,7 @@ def test_check_and_matrix_agree_on_every_code_payer_and_line_of_business(tmp_pat
         result = build([str(tmp_path / "pages"), SEED])
     codes = sorted({facts.code.code for facts in result.documents})
     policies = tmp_path / "generated-policies.csv"
-    policies.write_text(_generated_policies(codes[:25], random.Random(14)), encoding="utf-8")
+    policies.write_text(generated_policies(codes[:25], random.Random(14)), encoding="utf-8")
     with contextlib.chdir(ROOT):
         batches = [import_payer_policy([POLICIES, BULLETIN, str(policies)]), import_mcd(MCD)]
     assert not any(batch.errors for batch in batches)

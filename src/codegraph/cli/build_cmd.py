@@ -52,6 +52,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
 
     from ..api import build as build_graph
     from ..api import check_build, load_into_store, open_store, search_index, validate_graph, write_atomically, write_build, write_run_metadata
+    from ..coverage.table import keep_matrix
 
     if output is None and store_dir is None:
         raise click.UsageError("say where the graph goes: -o FILE, --store DIR, or both")
@@ -94,6 +95,7 @@ def build(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, stor
                     checked = validate_graph(store, progress=progress)
             with stage("indexing", "name"):
                 search_index(store)  # kept beside the store: 'codegraph find' then answers at once
+                keep_matrix(store)  # so is the coverage matrix: 'codegraph coverage matrix' too
     elif not no_validate:
         with stage("validating", "part"):
             checked = check_build(result)

@@ -49,6 +49,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
     import json
 
     from ..api import load_import_into_store, open_store, search_index, write_atomically, write_import
+    from ..coverage.table import keep_matrix
 
     if report_path is not None:
         write_atomically(report_path, (json.dumps(batch.report_json(), indent=2) + "\n").encode("utf-8"))
@@ -66,6 +67,7 @@ def _finish(ctx: click.Context, batch: ImportBatch, output: Path | None, store_d
                 load_import_into_store(batch, store, include_reference=not no_reference, progress=progress)
             with stage("indexing", "name"):
                 search_index(store)  # kept beside the store: 'codegraph find' then answers at once
+                keep_matrix(store)  # so is the coverage matrix: 'codegraph coverage matrix' too
             quads = store.triple_count()
     click.echo(f"rows:       {batch.rows_read} read, {batch.assertions} coverage assertion(s), {len(batch.errors)} failed")
     click.echo(f"policies:   {batch.policies}")

@@ -276,6 +276,11 @@ def coverage_matrix(store: GraphStore, *, on: date | None = None, code: str | No
             raise QueryError(f"payer: {problem.reason}") from None
         names.require_payer(store, wanted)
     matrix = CoverageMatrix(day)
+    if notation is None:  # every code: from the files kept beside an embedded store, where current (table.py)
+        from .table import whole_matrix
+
+        matrix.cells = [cell for cell in whole_matrix(store, day) if wanted is None or cell.payer.casefold() == wanted.casefold()]
+        return matrix
     for (cell_code, cell_payer), assertions in sorted(read_assertions(store, notation).items()):
         if wanted is None or cell_payer.casefold() == wanted.casefold():
             matrix.cells.extend(matrix_cells(cell_code, cell_payer, assertions, day))

@@ -11,12 +11,11 @@ be written, the index is built for each search.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from ..errors import OutputError
 from ..resources import vocab_dir
-from ..store import GraphStore
+from ..store import GraphStore, derived
 from .index import SearchIndex, build_index
 
 CACHE_FILE = "codegraph-search-index.json"
@@ -25,12 +24,7 @@ NAME_TABLES = ("payer-aliases.csv", "clinical-lexicon.csv", "anatomy.csv")
 
 
 def _stamp(data_files: str) -> str:
-    from ..api import __version__
-
-    digest = hashlib.sha256(json.dumps([FORMAT, __version__, data_files]).encode("utf-8"))
-    for name in NAME_TABLES:
-        digest.update((vocab_dir() / name).read_bytes())
-    return digest.hexdigest()
+    return derived.stamp(data_files, FORMAT, files=[vocab_dir() / name for name in NAME_TABLES])
 
 
 def search_index(store: GraphStore) -> SearchIndex:

@@ -141,18 +141,36 @@ class OxigraphStore(GraphStore):
         return _dumped(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
 
     def data_version(self) -> tuple[Path, str] | None:
-        """The store's folder, and its data files (RocksDB's immutable ``.sst`` files) by name and
-        size after a flush, so a write made in this process counts too: any write makes new files."""
+        """The store's folder, and its data files by name and size after a flush, so a write made
+        in this process counts too: any write makes new files. The data files are RocksDB's
+        finished ``.sst`` files (a compaction running in the background writes new ones while the
+        store is open: until one is finished it holds none of the store's data, and counting it
+        would change the stamp with no change to the data) and any log (``.log``) that still
+        holds writes RocksDB has not flushed (a writer that died before closing: a read-only
+        handle reads them from the log, a writing one flushes them into new files)."""
         if self.path is None:
             return None
         if not self.read_only:  # a read-only handle has written nothing (and pyoxigraph refuses its flush)
             self.store.flush()
-        files = []
-        for path in self.path.glob("*.sst"):
+        files: list[str] = []
+        unfinished: list[str] = []
+        tables = 0
+        for path in self.path.iterdir():
+            if path.suffix not in (".sst", ".log"):
+                continue
             try:
-                files.append(f"{path.name}:{path.stat().st_size}")
+                size = path.stat().st_size
+                if path.suffix == ".log" and size == 0:  # nothing waiting to be flushed
+                    continue
+                if path.suffix == ".sst" and not _finished_table(path, size):
+                    unfinished.append(f"{path.name}:{size}")
+                    continue
+                tables += path.suffix == ".sst"
             except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
                 continue
+            files.append(f"{path.name}:{size}")
+        if unfinished and not tables:
+            files += unfinished  # no file ends as RocksDB ends a table: a format this does not know, so count every file
         return self.path, " ".join(sorted(files))
 
     def checkpoint(self) -> Checkpoint | None:
@@ -285,6 +303,19 @@ def _dumped(data: bytes | None) -> bytes:
     """pyoxigraph returns the bytes when given no file to write to."""
     assert data is not None
     return data
+
+
+_TABLE_MAGIC = (bytes.fromhex("f7cff485b741e288"), bytes.fromhex("57fb808b247547db"))
+"""The last 8 bytes of a finished RocksDB table file (block-based, and its legacy format): its magic number."""
+
+
+def _finished_table(path: Path, size: int) -> bool:
+    """Has RocksDB finished writing the table file ``path`` (is its footer there)?"""
+    if size < 8:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(size - 8)
+        return handle.read(8) in _TABLE_MAGIC
 
 
 def _rocksdb_locked(error: OSError) -> bool:
