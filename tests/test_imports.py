@@ -385,3 +385,29 @@ def test_cli_import_into_a_store_replaces_the_import_graph(run_cli, tmp_path):
 def test_cli_import_needs_an_output(run_cli):
     code, _out, err = run_cli("import", "mcd", ROOT / MCD)
     assert code == 2 and "-o FILE, --store DIR, or both" in err
+
+
+# ---------------------------------------------------------------- the same quads as before
+
+@pytest.mark.parametrize("table", ["payer-policies", "bad-rows"])
+def test_an_import_writes_the_quads_it_wrote_before(table, tmp_path):
+    """The quads of an import, in a file and in a store (the bulk loader's path, then the
+    replacing update's), are the ones the code before the scaling work wrote: the
+    ``.expected.nq`` files beside the tables were written by it (version 0.1.0, no reference)."""
+    from codegraph import OxigraphStore
+    from codegraph.imports import import_payer_policies, load_import
+
+    expected = (FIXTURES / "payer-policy" / f"{table}.expected.nq").read_bytes()
+    with contextlib.chdir(ROOT):
+        batch = import_payer_policies([f"tests/fixtures/payer-policy/{table}.csv"], "0.1.0")
+    assert b"".join(batch.canonical_nquads(include_reference=False)) == expected
+    assert len(expected.splitlines()) > 100  # real rows, not an empty file
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        load_import(batch, store, include_reference=False)  # a new source: the bulk loader
+        assert sorted(store.dump().splitlines()) == sorted(expected.splitlines())
+        store.update(f"DELETE WHERE {{ GRAPH <{iris.SOURCES_GRAPH}> {{ ?s <{CG.sha256}> ?o }} }}")
+        load_import(batch, store, include_reference=False)  # an entry out of date: the replacing update
+        assert sorted(store.dump().splitlines()) == sorted(expected.splitlines())
+    finally:
+        store.close()

@@ -80,7 +80,9 @@ class ImportBatch:
 
     @property
     def policies(self) -> int:
-        return len({policy_identity(r.policy) for records in self.imports for r in records.coverage if r.policy})
+        # The rows of one policy version share its PolicyVersion: each identity worked out once.
+        shared = {id(r.policy): r.policy for records in self.imports for r in records.coverage if r.policy}
+        return len({policy_identity(policy) for policy in shared.values()})
 
     @property
     def rows_read(self) -> int:
