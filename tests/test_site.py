@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
-import graphviz
 import pytest
 from bs4 import BeautifulSoup
 from rdflib import URIRef
@@ -25,7 +23,6 @@ from codegraph.site.render import SiteRenderer
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
 FIVE = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicare", "UnitedHealthcare"]
-HAS_DOT = shutil.which("dot") is not None
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -194,28 +191,92 @@ def test_source_text_says_what_the_graph_does_not_hold(seed_page):
     assert len(workflow) == 1 and len(workflow[0].select(".gap")) == 10
 
 
-@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed (apt-get install graphviz)")
 def test_code_page_draws_the_neighbourhood(seed_page):
     svg = seed_page.select_one("#diagram .diagram svg")
     labels = [text.get_text() for text in svg.find_all("text")]
-    assert "CPT 1001T" in labels and "external anal sphincter" in labels
+    assert labels[0] == "CPT 1001T" and "external anal sphincter" in labels
     assert set(FIVE) <= set(labels)
-    assert "1. arrival" in labels and "11. follow-up" in labels
+    assert labels.count("source-declares-unavailable") == 5  # each payer's edge says what its rows state
+    assert "procedure steps" in labels and "1. arrival" in labels and "11. follow-up" in labels
     hrefs = [a.get("xlink:href") for a in svg.find_all("a")]
     assert "http://purl.obolibrary.org/obo/UBERON_0001367" in hrefs
     assert sum(1 for href in hrefs if href and href.startswith("#ev-")) == 11  # each step links to its evidence
+    assert hrefs.count("#coverage") == 5  # each payer links to the coverage table
+    steps = {a.find("text").get_text(): a["xlink:href"] for a in svg.find_all("a") if a["xlink:href"].startswith("#ev-")}
+    assert all(seed_page.find(id=key[1:]) is not None for key in steps.values())  # anchors of the source column
 
 
-def test_without_graphviz_the_site_builds_and_says_why(seed_build, tmp_path, monkeypatch):
-    def missing(*_args, **_kwargs):
-        raise graphviz.ExecutableNotFound(["dot"])
+def _seed_svg(seed_build) -> str:
+    from codegraph.api import validate_graph
+    from codegraph.site.data import collect_site_data
+    from codegraph.site.diagram import neighbourhood_svg
+    from codegraph.store import MemoryStore
 
-    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
-    summary = build_site(seed_build.dataset, tmp_path / "site")
-    assert summary.diagrams == 0 and "needs Graphviz" in summary.diagram_note
+    store = MemoryStore(seed_build.dataset)
+    return neighbourhood_svg(collect_site_data(store, validate_graph(store)).codes[0])
+
+
+def test_the_diagram_is_well_formed_svg_drawn_the_same_every_time(seed_build):
+    import xml.etree.ElementTree as ET
+
+    svg = _seed_svg(seed_build)
+    assert svg == _seed_svg(seed_build)  # byte-identical from a second read of the graph
+    root = ET.fromstring(svg)  # well-formed XML on its own, not only inside HTML
+    ns = {"svg": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/1999/xlink"}
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    assert root.findtext("svg:title", namespaces=ns) == "Neighbourhood of CPT 1001T"
+    texts = [text.text for text in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "external anal sphincter" in texts and set(FIVE) <= set(texts)
+    # everything is drawn inside the canvas
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        assert 0 <= float(text.get("x")) <= width and 0 <= float(text.get("y")) <= height
+    for rect in root.iter("{http://www.w3.org/2000/svg}rect"):
+        assert float(rect.get("x")) + float(rect.get("width")) <= width and float(rect.get("y")) + float(rect.get("height")) <= height
+    assert all(element.get("style") is None for element in root.iter())  # the pages' CSP allows no inline style
+    links = [a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert links.count("#coverage") == 5 and "http://purl.obolibrary.org/obo/UBERON_0001367" in links
+
+
+def test_the_diagram_draws_payers_policies_and_each_pages_steps(corpus_site):
+    svg = soup(corpus_site / "codes" / "CPT-64493.html").select_one("#diagram svg")
+    labels = [text.get_text() for text in svg.find_all("text")]
+    assert set(FIVE) <= set(labels)
+    assert {"CPB 0016", "MP-140", "MP-022", "L38803", "MP-098"} <= set(labels)  # each payer's policy, beside it
+    assert labels.count("policy") == 5
+    assert "procedure steps (cpt-64493-complete-page.txt)" in labels  # several pages: whose workflow each table is
+    assert "covered, not-stated, source-declares-unavailable" in labels
+
+
+def test_the_diagram_escapes_hostile_labels():
+    import xml.etree.ElementTree as ET
+
+    from codegraph.site.data import CodePage, CoverageRow, Fact
+    from codegraph.site.diagram import neighbourhood_svg
+
+    hostile = '<script>alert("x")</script> & \x01'
+    page = CodePage(iri="https://example.org/code", code=hostile, system="CPT", category=None, title=hostile,
+                    document_count=0, file_name="x.html",
+                    facts=[Fact("anatomy", "https://example.org/f", hostile, link="javascript:alert(1)")],
+                    coverage=[CoverageRow("https://example.org/a", hostile, "covered", "covered", None, None, hostile,
+                                          hostile, "javascript:alert(2)", None, None)])
+    svg = neighbourhood_svg(page)
+    root = ET.fromstring(svg)
+    assert "<script" not in svg and "\x01" not in svg
+    links = [a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert links == ["#coverage"]  # neither javascript: IRI became a link
+    texts = [text.text for text in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count('<script>alert("x")</script> &') >= 2  # the code's anatomy and payer, as text
+    assert "CPT " + '<script>alert("x")</script> &' in texts
+
+
+def test_without_diagrams_the_pages_say_so(seed_build, tmp_path):
+    summary = build_site(seed_build.dataset, tmp_path / "site", diagrams=False)
+    assert summary.diagrams == 0 and "turned off" in summary.diagram_note
     page = soup(tmp_path / "site" / "codes" / "CPT-1001T.html")
     assert page.select_one("#diagram svg") is None
-    assert "apt-get install graphviz" in page.select_one("#diagram .diagram-missing").get_text()
+    assert "--no-diagrams" in page.select_one("#diagram .diagram-missing").get_text()
 
 
 # ---------------------------------------------------------------- matrix, validation report, other pages

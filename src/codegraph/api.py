@@ -335,7 +335,7 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
     endpoint shows what one built from a file does. The folder is replaced whole or not at all; a
     folder that holds other files is refused (``SiteOutputError``). ``engine`` and ``as_of`` are
     those of ``validate_graph`` (or pass the ``report`` of a run already made); ``diagrams=False``
-    skips Graphviz; ``progress(done, total, code)`` hears each code page written.
+    leaves out the neighbourhood diagrams; ``progress(done, total, code)`` hears each code page written.
     """
     from rdflib import Dataset
 

@@ -20,7 +20,7 @@ from .progress import quiet_option, stage
               help="The SHACL engine whose findings are the pages' gaps (as for 'codegraph validate').")
 @date_option("Judge time-dependent shapes, and show coverage, as of this day.")
 @click.option("--diagrams/--no-diagrams", default=True, show_default=True,
-              help="Draw each code's neighbourhood with Graphviz (needs its 'dot' program; without it pages say so).")
+              help="Draw each code's neighbourhood as SVG on its page.")
 @quiet_option
 def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, day: date | None, diagrams: bool) -> None:
     """Write a static site of --data FILE, --store DIR or --endpoint URL to -o OUTPUT.

@@ -3,7 +3,7 @@ coverage, gaps, a neighbourhood diagram and the source text with each fact's evi
 coverage matrix and the validation report.
 
 ``data.py`` runs the site's queries (``queries/site/``) into dataclasses, ``excerpts.py`` rebuilds
-a document's text from its evidence spans, ``diagram.py`` draws the neighbourhood with Graphviz,
+a document's text from its evidence spans, ``diagram.py`` draws the neighbourhood as SVG,
 ``render.py`` fills the Jinja2 templates, ``write.py`` swaps the finished folder in, and
 ``build.py`` runs them in that order.
 """

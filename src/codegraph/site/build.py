@@ -51,7 +51,7 @@ class SiteSummary:
     codes: list[str]  # "CPT 1001T", ...
     pages: int  # HTML pages, the index, matrix and validation report included
     diagrams: int  # code pages with a drawn diagram
-    diagram_note: str | None  # why some pages have none (Graphviz missing, diagrams turned off)
+    diagram_note: str | None  # why pages have none (diagrams turned off)
     counts: dict[str, int]  # validation findings by severity
 
 

@@ -212,6 +212,63 @@ def _file_name(system: str | None, code: str, taken: set[str]) -> str:
     return name
 
 
+def _read_spans(store: GraphStore, coverage_rows: list[dict[str, Any]]
+                ) -> tuple[dict[tuple[str, str], Span], dict[tuple[str, str], SourceDocument]]:
+    """Each code's evidence spans and the documents they lie in, keyed by (code notation, IRI): every
+    span of a page that describes the code, and the spans its coverage assertions were read from
+    (rows of an imported table). Read as three flat store-wide queries joined here: the spans once
+    each (site-spans), the documents (site-documents) and the coverage rows' evidence, where one
+    query joining each span to its code (site-evidence, same rows) costs three times as long."""
+    described: dict[str, list[str]] = defaultdict(list)  # document IRI -> notations of the codes it describes
+    known: dict[str, tuple[str, str, str | None, int | None]] = {}  # document IRI -> path, sha256, cut kind and line
+    for row in run_query(store, "site-documents").as_dicts():
+        document = str(row["document"])
+        found = (str(row["path"]), str(row["sha256"]), _text(row["cut_kind"]), _int(row["cut_line"]))
+        if document not in known or _order_key(found) < _order_key(known[document]):  # one, whatever the row order
+            known[document] = found
+        if row["code"] is not None and str(row["code"]) not in described[document]:
+            described[document].append(str(row["code"]))
+    by_evidence: dict[str, list[Span]] = defaultdict(list)
+    for row in run_query(store, "site-spans").as_dicts():
+        document = str(row["document"])
+        if document not in known:  # a document without path or checksum: not one a page can show
+            continue
+        start, end = _int(row["start"]) or 0, _int(row["end"]) or 0
+        by_evidence[str(row["evidence"])].append(
+            Span(key=span_key(known[document][1], start, end), evidence=str(row["evidence"]), document=document,
+                 path=known[document][0], start=start, end=end, line=_int(row["line"]) or 0, section=str(row["section"]),
+                 quote=str(row["quote"])))
+    imported: dict[str, list[str]] = defaultdict(list)  # evidence IRI -> notations of the codes its assertions are about
+    for row in coverage_rows:
+        imported[str(row["evidence"])].append(str(row["code"]))
+
+    spans: dict[tuple[str, str], Span] = {}  # (code, evidence IRI) -> span
+    documents: dict[tuple[str, str], SourceDocument] = {}  # (code, document IRI) -> document
+    listed: set[tuple[str, Span]] = set()
+
+    def add(code: str, span: Span) -> None:
+        spans[(code, span.evidence)] = span
+        key = (code, span.document)
+        if key not in documents:
+            path, sha256, cut_kind, cut_line = known[span.document]
+            documents[key] = SourceDocument(span.document, path, sha256, False, cut_kind=cut_kind, cut_line=cut_line)
+        if (code, span) not in listed:
+            listed.add((code, span))
+            documents[key].spans.append(span)
+
+    for evidence in sorted(by_evidence):
+        for span in sorted(by_evidence[evidence], key=lambda s: (s.start, s.end, s.line, s.section, s.quote)):
+            for code in described.get(span.document, []):
+                add(code, span)
+            for code in imported.get(evidence, []):
+                add(code, span)
+    return spans, documents
+
+
+def _order_key(found: tuple[str, str, str | None, int | None]) -> tuple[str, str, str, int]:
+    return found[0], found[1], found[2] or "", found[3] if found[3] is not None else -1
+
+
 def collect_site_data(store: GraphStore, report: ValidationReport, on: date | None = None) -> SiteData:
     """Run the site's queries once each (for every code at once) and sort the rows into pages. The
     coverage matrix is for ``on`` (default: the report's as-of date, else today)."""
@@ -228,19 +285,7 @@ def collect_site_data(store: GraphStore, report: ValidationReport, on: date | No
     for page in pages.values():
         by_notation[page.code].append(page)
 
-    spans: dict[tuple[str, str], Span] = {}  # (code, evidence IRI) -> span
-    documents: dict[tuple[str, str], SourceDocument] = {}  # (code, document IRI) -> document
-    for row in run_query(store, "site-evidence").as_dicts():
-        code = str(row["code"])
-        span = Span(key=span_key(str(row["sha256"]), _int(row["start"]) or 0, _int(row["end"]) or 0),
-                    evidence=str(row["evidence"]), document=str(row["document"]), path=str(row["path"]),
-                    start=_int(row["start"]) or 0, end=_int(row["end"]) or 0, line=_int(row["line"]) or 0,
-                    section=str(row["section"]), quote=str(row["quote"]))
-        spans[(code, span.evidence)] = span
-        document = documents.setdefault((code, span.document), SourceDocument(span.document, span.path, str(row["sha256"]), False,
-                                                                             cut_kind=_text(row["cut_kind"]), cut_line=_int(row["cut_line"])))
-        if span not in document.spans:
-            document.spans.append(span)
+    spans, documents = _read_spans(store, coverage_rows := run_query(store, "site-code-coverage").as_dicts())
 
     for row in run_query(store, "site-code-facts").as_dicts():
         code = str(row["code"])
@@ -254,7 +299,7 @@ def collect_site_data(store: GraphStore, report: ValidationReport, on: date | No
             documents[(code, found.document)].is_page = True
 
     assertions: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in run_query(store, "site-code-coverage").as_dicts():
+    for row in coverage_rows:
         code, assertion = str(row["code"]), str(row["assertion"])
         entry = assertions.setdefault((code, assertion), {"row": row, "spans": []})
         found = spans.get((code, str(row["evidence"])))
@@ -283,7 +328,7 @@ def collect_site_data(store: GraphStore, report: ValidationReport, on: date | No
             page.gaps.append(finding)
 
     for (code, _iri), document in documents.items():
-        document.spans.sort(key=lambda s: (s.start, -s.end))
+        document.spans.sort(key=lambda s: (s.start, -s.end, s.evidence))
         for page in by_notation.get(code, []):
             page.sources.append(document)
     for page in pages.values():
@@ -291,6 +336,6 @@ def collect_site_data(store: GraphStore, report: ValidationReport, on: date | No
                                        f.span.path if f.span else "", f.span.start if f.span else -1, f.value, f.detail or ""))
         page.coverage.sort(key=lambda c: (c.payer, c.line_of_business or "", c.policy or "", c.status,
                                           c.spans[0].path if c.spans else "", c.spans[0].start if c.spans else -1))
-        page.sources.sort(key=lambda d: (not d.is_page, d.path, d.sha256))
+        page.sources.sort(key=lambda d: (not d.is_page, d.path, d.sha256, d.iri))
     codes = sorted(pages.values(), key=lambda p: (p.code, p.system or ""))
     return SiteData(codes=codes, matrix=matrix, report=report, matrix_date=matrix_date)

@@ -1,8 +1,8 @@
 """The site's pages as HTML, from Jinja2 templates with autoescaping on.
 
 Every value from the graph reaches a page through ``{{ ... }}``, which HTML-escapes it; nothing
-from the graph is marked safe except the diagram's SVG, which Graphviz wrote with the labels
-escaped as XML text (``diagram.py``). IRIs become links only through ``safe_href``. Each page also
+from the graph is marked safe except the diagram's SVG, which ``diagram.py`` writes with every
+label escaped as XML text. IRIs become links only through ``safe_href``. Each page also
 carries a Content-Security-Policy that allows only the site's own script and stylesheet files:
 no inline script runs and nothing is fetched from the network, even if something slipped through.
 """
