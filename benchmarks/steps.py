@@ -18,11 +18,14 @@ def _timed(function, *args):
     return time.perf_counter() - start, value
 
 
-def extract(folder: str, jobs: str) -> dict:
+def extract(folder: str, jobs: str, limit: str = "0") -> dict:
+    """Read and map the pages of ``folder`` (the first ``limit`` of them, when given: a rate)."""
     from codegraph.api import __version__
     from codegraph.builder import _read_all, collect_documents
 
     paths, _skipped = collect_documents([folder])
+    if int(limit):
+        paths = paths[:int(limit)]
     seconds, results = _timed(lambda: list(_read_all(paths, __version__, int(jobs), None)))
     return {"documents": len(results), "seconds": seconds, "documents_per_second": len(results) / seconds}
 
@@ -197,10 +200,15 @@ def push(store_dir: str, location: str) -> dict:
             start = time.perf_counter()
             report = send(store, open_endpoint(url, timeout=600))
             seconds = time.perf_counter() - start
+            # The same store again: every graph is now on the server, so each is replaced (staged, swapped).
+            start = time.perf_counter()
+            again = send(store, open_endpoint(url, timeout=600))
+            repush = time.perf_counter() - start
     finally:
         server.terminate()
         server.wait(timeout=120)
-    return {"seconds": seconds, "graphs": len(report.graphs), "triples": report.triples}
+    return {"seconds": seconds, "graphs": len(report.graphs), "triples": report.triples,
+            "repush_seconds": repush, "repush_triples": again.triples}
 
 
 def oxigraph_load(nquads: str, location: str) -> dict:
