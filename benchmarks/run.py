@@ -22,7 +22,9 @@ import math
 import os
 import platform
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .child import run_child
@@ -53,7 +55,16 @@ def step(*args: str) -> dict:
     load = os.getloadavg()[0]
     figures = run_child("benchmarks.steps", *args)
     figures["load_average"] = load
+    print(f"{time.strftime('%H:%M:%S')} {' '.join(args)}: {figures.get('seconds', 0):.1f} s, {figures['peak_mb']:.0f} MB, "
+          f"load {load:.1f}", file=sys.stderr, flush=True)  # the table comes at the end; this shows the run going on
     return figures
+
+
+def save(results: dict, out: Path) -> None:
+    out.parent.mkdir(exist_ok=True)
+    partial = out.with_suffix(".json.part")
+    partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, out)
 
 
 def exponent(small: float, large: float, ratio: float) -> float:
@@ -112,9 +123,11 @@ def main() -> None:
     }
     table = Table()
 
+    out = RESULTS / f"{results['date']}.json"
     for size in sizes:
         figures = run_size(size, work, args, cores, table)
         results["sizes"][str(size)] = figures
+        save(results, out)  # a long run that fails later keeps the sizes done
 
     for rows in policy_rows:
         results["imports"][str(rows)] = run_import(rows, work, table)
@@ -141,9 +154,7 @@ def main() -> None:
         results.setdefault("growth_exponent", {})["import"] = value
         table.add(f"growth {policy_rows[0]:,} -> {policy_rows[-1]:,} rows: import into a store", f"exponent {value:.2f}", "", "linear")
 
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{results['date']}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save(results, out)
     print(f"codegraph benchmark, {results['date']}, {results['machine']['processor']}, {cores} cores, "
           f"Python {results['machine']['python']}, {results['machine']['platform']}")
     table.print()
