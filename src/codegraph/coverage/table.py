@@ -23,14 +23,12 @@ each time.
 
 from __future__ import annotations
 
-import gc
 import json
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
+from ..collector import paused_cycle_collection
 from ..store import GraphStore, derived
 from .matrix import MatrixCell, matrix_cells, read_assertions
 from .rule import Assertion
@@ -57,7 +55,7 @@ def _encode_assertions(grouped: Grouped) -> bytes:
 
 
 def _decode_assertions(body: bytes) -> Grouped:
-    with _no_collection():
+    with paused_cycle_collection():
         return _assertions_of(json.loads(body))
 
 
@@ -102,21 +100,8 @@ def _cell_row(cell: MatrixCell) -> list[Any]:
             list(cell.policies), list(cell.rests_on)]
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cycle collector paused while tens of thousands of objects that hold no cycles are
-    made (it would walk them again and again: a third of the time it takes)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _decode_cells(body: bytes) -> list[MatrixCell]:
-    with _no_collection():
+    with paused_cycle_collection():
         return [MatrixCell(code, payer, line, status, prior_auth, int(count), reason, tuple(policies), tuple(rests_on))
                 for code, payer, line, status, prior_auth, count, reason, policies, rests_on in json.loads(body)]
 
