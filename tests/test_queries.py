@@ -128,3 +128,31 @@ def test_payers_for_a_code_with_several_pages(corpus_stores):
     keys = [(str(r["payer"]), str(r["document"])) for r in rows]
     assert len(keys) == len(set(keys))
     assert len({str(r["document"]) for r in rows}) >= 5
+
+
+def test_a_query_file_edited_or_removed_while_running_is_read_again(tmp_path, monkeypatch):
+    """get_query checks only the asked query's own file (a point query is a few ms, checking all
+    files was 2 ms more); an edit, a removal or a new name still reads the folder again."""
+    import os
+    import shutil
+
+    from codegraph.errors import UnknownQueryError
+    from codegraph.query import catalog
+    from codegraph.resources import queries_dir
+
+    folder = tmp_path / "queries"
+    shutil.copytree(queries_dir(), folder)
+    monkeypatch.setattr(catalog, "queries_dir", lambda: folder)
+    first = catalog.get_query("payers-for-code")
+    assert catalog.get_query("payers-for-code") is first  # unchanged: the parse is reused
+    path = first.path
+    path.write_text(path.read_text(encoding="utf-8").replace("SELECT", "SELECT  ", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    edited = catalog.get_query("payers-for-code")
+    assert edited is not first and "SELECT  " in edited.text
+    added = folder / "coverage" / "a-new-query.rq"
+    added.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert catalog.get_query("a-new-query").path == added  # a name not seen before reads the folder again
+    path.unlink()
+    with pytest.raises(UnknownQueryError):
+        catalog.get_query("payers-for-code")
