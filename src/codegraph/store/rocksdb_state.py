@@ -115,9 +115,9 @@ class _State:
             elif tag in (_NEW_FILE, _NEW_FILE2, _NEW_FILE3, _NEW_FILE4):
                 pos = _skip_new_file(record, pos, tag)
             elif tag & _SAFE_TO_SKIP:
-                value, pos = _sized(record, pos)
+                field, pos = _sized(record, pos)
                 if tag == _SAFE_TO_SKIP + 1:  # the database's id
-                    self.database_id = value.decode("ascii", "replace")
+                    self.database_id = field.decode("ascii", "replace")
             else:
                 raise UnknownStoreFiles(f"MANIFEST tag {tag}")
 
