@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -29,7 +30,7 @@ from ..rdf.iris import is_codegraph_graph
 from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 from .locking import StoreLock, lock_store
-from .rocksdb_state import UnknownStoreFiles, data_state
+from .rocksdb_state import data_state
 
 BULK_LOAD_BLOCK = 64 << 20
 """Bytes of N-Quads a file is handed to the bulk loader in."""
@@ -163,7 +164,7 @@ class OxigraphStore(GraphStore):
             self.store.flush()
         try:
             version = data_state(self.path)
-        except (UnknownStoreFiles, OSError, UnicodeDecodeError):
+        except (ValueError, OSError, struct.error):  # UnknownStoreFiles among them
             version = "files " + _data_files(self.path)
         try:
             version += " server-writes " + (self.path / SERVER_WRITES_FILE).read_text(encoding="utf-8").strip()

@@ -7,6 +7,8 @@ flush or a reopen rewrites files and the MANIFEST but numbers nothing, so the nu
 until the data changes. One write does not number itself: a bulk load's files land in the store
 (RocksDB "ingests" them) with no number when their keys fall beside every key already there
 (into an empty store, say); ``OxigraphStore`` numbers a write of its own before each bulk load.
+A program that bypasses codegraph's locks and bulk-loads only such keys goes unseen (codegraph
+refuses to open a store such a program holds; ``hold_store`` marks a writable server's store).
 
 A writer that died before flushing leaves its writes in a log (``NNNNNN.log``): RocksDB replays
 the logs from the MANIFEST's oldest one still needed, so the records those hold count too. Not
