@@ -4,8 +4,8 @@ under a second.
 Reading every coverage assertion out of the store takes most of the matrix's time (at 10,000
 pages about 10 s here: pyoxigraph decodes each term of each scan); deciding every cell about 2 s
 more. So two files are kept in the store's folder, stamped like the search index
-(``store/derived.py``: the store's data files, the codegraph version, the file's format), each
-read only when its stamp is the store's current one:
+(``store/derived.py``: where the store's data stands, the codegraph version, the file's format),
+each read only when its stamp is the store's current one:
 
 - ``codegraph-coverage-assertions.json``: every assertion row ``read_assertions`` gives, by code
   and payer, in its order;
@@ -14,10 +14,10 @@ read only when its stamp is the store's current one:
   assertion starts or the day after one ends; between two such days every cell is the same, so
   the cells hold for every day of that span (and only there).
 
-Any write to the store changes its data files, so neither file is used after it: the next matrix
-reads the store again and keeps new files. (So does RocksDB rewriting its files with the same data:
-a compaction ending in a store open for writing. Slower once, never stale.) Where the folder cannot be written, every matrix reads
-the store. Other stores (in memory, a SPARQL server) have no folder: their matrix reads the store
+Any write to the store moves its data version (RocksDB's last sequence number), so neither file
+is used after it: the next matrix reads the store again and keeps new files. RocksDB rewriting
+its files with the same data (a compaction, a reopen) leaves the version, and the files, as they
+are. Where the folder cannot be written, every matrix reads the store. Other stores (in memory, a SPARQL server) have no folder: their matrix reads the store
 each time.
 """
 

@@ -2,11 +2,11 @@
 
 Building the index walks the whole graph (10-30 s on a 10,000-page store here); reading it back
 takes about 0.1 s. The file (``codegraph-search-index.json`` in the store's folder; RocksDB leaves
-files it does not know alone) carries a stamp: the store's data files (RocksDB's immutable
-``.sst`` files, by name and size, after a flush, so a write made in this process counts too), the
-name tables it was built with, and the codegraph version. Any write to the store makes new data
-files, so a stale index is never used: the next search builds it again. Where the folder cannot
-be written, the index is built for each search.
+files it does not know alone) carries a stamp: where the store's data stands
+(``OxigraphStore.data_version``, after a flush, so a write made in this process counts too), the
+name tables it was built with, and the codegraph version. Any write to the store moves that (a
+compaction does not), so a stale index is never used: the next search builds it again. Where the
+folder cannot be written, the index is built for each search.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Files derived from an embedded store, kept in its folder beside its data (the search index, the
 coverage matrix's tables), each stamped with what it was derived from.
 
-A stamp covers the store's data files (``GraphStore.data_version``: any write makes new ones),
-the codegraph version, the file's own format and whatever else went into it; a file whose stamp
-differs is never used. ``read`` also checks a digest of the content, so a file cut short or
-changed by hand is not used either. Where the folder cannot be written, nothing is kept and the
+A stamp covers where the store's data stands (``GraphStore.data_version``: any write moves it, a
+compaction or a reopen does not), the codegraph version, the file's own format and whatever else
+went into it; a file whose stamp differs is never used. ``read`` also checks a digest of the
+content, so a file cut short or changed by hand is not used either. Where the folder cannot be written, nothing is kept and the
 caller derives the data each time.
 """
 
@@ -19,12 +19,12 @@ from typing import Any
 from ..errors import OutputError
 
 
-def stamp(data_files: str, *parts: Any, files: Iterable[Path] = ()) -> str:
-    """The stamp of data derived from a store with these data files, ``parts`` (a format number,
+def stamp(data_version: str, *parts: Any, files: Iterable[Path] = ()) -> str:
+    """The stamp of data derived from a store at this data version, ``parts`` (a format number,
     the kind of file: anything JSON can write) and the bytes of ``files`` (tables it was built with)."""
     from ..api import __version__
 
-    digest = hashlib.sha256(json.dumps([*parts, __version__, data_files]).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps([*parts, __version__, data_version]).encode("utf-8"))
     for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()

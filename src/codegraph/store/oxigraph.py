@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,18 @@ from ..rdf.iris import is_codegraph_graph
 from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 from .locking import StoreLock, lock_store
+from .rocksdb_state import data_state
 
 BULK_LOAD_BLOCK = 64 << 20
 """Bytes of N-Quads a file is handed to the bulk loader in."""
+
+SERVER_WRITES_FILE = "codegraph-server-writes"
+"""A mark ``hold_store`` leaves in the folder of a store it holds for a writable server: part of
+``data_version``, new for each server, since the server's writes are not codegraph's to follow."""
+
+_NEVER_STORED = ox.Quad(ox.NamedNode("urn:codegraph:sequence-mark"), ox.NamedNode("urn:codegraph:sequence-mark"),
+                        ox.NamedNode("urn:codegraph:sequence-mark"), ox.NamedNode("urn:codegraph:sequence-mark"))
+"""A quad no store holds: removing it changes no data but takes a RocksDB sequence number."""
 
 
 class OxigraphStore(GraphStore):
@@ -141,37 +152,27 @@ class OxigraphStore(GraphStore):
         return _dumped(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES))
 
     def data_version(self) -> tuple[Path, str] | None:
-        """The store's folder, and its data files by name and size after a flush, so a write made
-        in this process counts too: any write makes new files. The data files are RocksDB's
-        finished ``.sst`` files (a compaction running in the background writes new ones while the
-        store is open: until one is finished it holds none of the store's data, and counting it
-        would change the stamp with no change to the data) and any log (``.log``) that still
-        holds writes RocksDB has not flushed (a writer that died before closing: a read-only
-        handle reads them from the log, a writing one flushes them into new files)."""
+        """The store's folder, and where its data stands after a flush (so a write made in this
+        process counts too): RocksDB's last sequence number, which every write moves and a
+        compaction or a reopen leaves alone (``rocksdb_state.py``), its logs that still hold
+        writes, and the mark a writable server left (``hold_store``). Where RocksDB's files are
+        not what that reads, its data files by name and size instead: any write makes new ones
+        (and so does a compaction: slower then, never stale)."""
         if self.path is None:
             return None
         if not self.read_only:  # a read-only handle has written nothing (and pyoxigraph refuses its flush)
             self.store.flush()
-        files: list[str] = []
-        unfinished: list[str] = []
-        tables = 0
-        for path in self.path.iterdir():
-            if path.suffix not in (".sst", ".log"):
-                continue
-            try:
-                size = path.stat().st_size
-                if path.suffix == ".log" and size == 0:  # nothing waiting to be flushed
-                    continue
-                if path.suffix == ".sst" and not _finished_table(path, size):
-                    unfinished.append(f"{path.name}:{size}")
-                    continue
-                tables += path.suffix == ".sst"
-            except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
-                continue
-            files.append(f"{path.name}:{size}")
-        if unfinished and not tables:
-            files += unfinished  # no file ends as RocksDB ends a table: a format this does not know, so count every file
-        return self.path, " ".join(sorted(files))
+        try:
+            version = data_state(self.path)
+        except (ValueError, OSError, struct.error):  # UnknownStoreFiles among them
+            version = "files " + _data_files(self.path)
+        try:
+            version += " server-writes " + (self.path / SERVER_WRITES_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError):  # a mark that cannot be read vouches for nothing: matches no stamp
+            version += " server-writes unreadable " + uuid.uuid4().hex
+        return self.path, version
 
     def checkpoint(self) -> Checkpoint | None:
         """A backup beside the store (hard links: well under a second), which other processes
@@ -231,6 +232,7 @@ class OxigraphStore(GraphStore):
 
     def bulk_load(self, nquads: bytes | Path, graphs: Sequence[URIRef]) -> None:
         store = self._writable
+        _take_sequence_number(store)
         try:
             if isinstance(nquads, Path):
                 # In blocks: the bulk loader holds what it is given in memory (a 2.4M-quad file
@@ -248,6 +250,7 @@ class OxigraphStore(GraphStore):
         """Load one large graph (a code set release) with the bulk loader; on failure the partial
         graph is dropped again. Callers give each version its own graph name."""
         store = self._writable
+        _take_sequence_number(store)
         try:
             store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
         except (OSError, SyntaxError, ValueError):
@@ -277,7 +280,16 @@ def hold_store(path: str | Path, *, write: bool, timeout: float | None = STORE_W
     folder = Path(path)
     if not _holds_store(folder) and not (write and folder.is_dir()):
         raise StoreNotFoundError(folder)
-    return lock_store(folder, write=write, timeout=timeout, server=not write)
+    lock = lock_store(folder, write=write, timeout=timeout, server=not write)
+    if write:  # whatever the server writes, files derived before it are not used after it
+        from ..files import write_atomically
+
+        try:
+            write_atomically(folder / SERVER_WRITES_FILE, uuid.uuid4().hex.encode("ascii"))
+        except BaseException:
+            lock.release()
+            raise
+    return lock
 
 
 class OxigraphCheckpoint(Checkpoint):
@@ -299,10 +311,46 @@ class OxigraphCheckpoint(Checkpoint):
             del store
 
 
+def _take_sequence_number(store: ox.Store) -> None:
+    """Move RocksDB's last sequence number (part of ``data_version``), without changing any data,
+    before a bulk load: the bulk loader's files may land with no number of their own. Before, not
+    after: a loader that dies midway has still changed the number, and no derived file is kept
+    while this handle is loading."""
+    store.remove(_NEVER_STORED)
+
+
 def _dumped(data: bytes | None) -> bytes:
     """pyoxigraph returns the bytes when given no file to write to."""
     assert data is not None
     return data
+
+
+def _data_files(folder: Path) -> str:
+    """The store's data files by name and size: RocksDB's finished ``.sst`` files (a compaction
+    running in the background writes new ones while the store is open: until one is finished it
+    holds none of the store's data) and any log (``.log``) that still holds writes RocksDB has
+    not flushed (a writer that died before closing: a read-only handle reads them from the log,
+    a writing one flushes them into new files)."""
+    files: list[str] = []
+    unfinished: list[str] = []
+    tables = 0
+    for path in folder.iterdir():
+        if path.suffix not in (".sst", ".log"):
+            continue
+        try:
+            size = path.stat().st_size
+            if path.suffix == ".log" and size == 0:  # nothing waiting to be flushed
+                continue
+            if path.suffix == ".sst" and not _finished_table(path, size):
+                unfinished.append(f"{path.name}:{size}")
+                continue
+            tables += path.suffix == ".sst"
+        except FileNotFoundError:  # removed by a compaction running in the background: not part of the data
+            continue
+        files.append(f"{path.name}:{size}")
+    if unfinished and not tables:
+        files += unfinished  # no file ends as RocksDB ends a table: a format this does not know, so count every file
+    return " ".join(sorted(files))
 
 
 _TABLE_MAGIC = (bytes.fromhex("f7cff485b741e288"), bytes.fromhex("57fb808b247547db"))
