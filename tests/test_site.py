@@ -279,6 +279,46 @@ def test_without_diagrams_the_pages_say_so(seed_build, tmp_path):
     assert "--no-diagrams" in page.select_one("#diagram .diagram-missing").get_text()
 
 
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_pages_written_by_several_processes_are_the_same_bytes(corpus_dataset, tmp_path, monkeypatch):
+    from codegraph.site import build as site_build
+
+    store = MemoryStore(corpus_dataset[1])
+    one = build_site(store, tmp_path / "one", source_label="the corpus", jobs=1, as_of=date(2026, 1, 1))
+    monkeypatch.setattr(site_build, "PAGES_PER_PROCESS", 2)  # so the test corpus is shared out among processes
+    heard: list[tuple[int, int]] = []
+    two = build_site(store, tmp_path / "two", source_label="the corpus", jobs=2, as_of=date(2026, 1, 1),
+                     progress=lambda done, total, _code: heard.append((done, total)))
+    assert len(one.codes) >= 8 and two.codes == one.codes and two.diagrams == one.diagrams == len(one.codes)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert heard[-1] == (len(one.codes), len(one.codes)) and [done for done, _ in heard] == sorted(done for done, _ in heard)
+
+
+def test_a_page_failing_in_a_worker_leaves_the_previous_site(corpus_dataset, tmp_path, monkeypatch):
+    from codegraph.site import build as site_build
+
+    store = MemoryStore(corpus_dataset[1])
+    output = tmp_path / "site"
+    build_site(store, output, source_label="the corpus", jobs=1, as_of=date(2026, 1, 1))
+    before = _tree(output)
+    written = SiteRenderer.code_page
+
+    def failing(self, page, diagram):
+        if page.code == "1001T":
+            raise OSError("No space left on device")
+        return written(self, page, diagram)
+
+    monkeypatch.setattr(site_build, "PAGES_PER_PROCESS", 2)
+    monkeypatch.setattr(SiteRenderer, "code_page", failing)  # forked workers inherit it
+    with pytest.raises(OSError, match="No space left"):
+        build_site(store, output, source_label="the corpus", jobs=2, as_of=date(2026, 2, 1))
+    assert _tree(output) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no staging folder left
+
+
 # ---------------------------------------------------------------- matrix, validation report, other pages
 
 

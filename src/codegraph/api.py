@@ -326,7 +326,8 @@ def code_neighbourhood(source: GraphStore, code: str) -> Dataset:
 
 def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str = DEFAULT_ENGINE,
                as_of: date | None = None, diagrams: bool = True, source_label: str | None = None,
-               report: ValidationReport | None = None, progress: ProgressCallback | None = None) -> SiteSummary:
+               report: ValidationReport | None = None, progress: ProgressCallback | None = None,
+               jobs: int | None = None) -> SiteSummary:
     """Write a static, self-contained site of the graph to the folder ``output``: an index of the
     codes, a page per code (facts, coverage, gaps, neighbourhood diagram, the source text with each
     fact's evidence marked), the coverage matrix and the validation report.
@@ -336,6 +337,7 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
     folder that holds other files is refused (``SiteOutputError``). ``engine`` and ``as_of`` are
     those of ``validate_graph`` (or pass the ``report`` of a run already made); ``diagrams=False``
     leaves out the neighbourhood diagrams; ``progress(done, total, code)`` hears each code page written.
+    ``jobs``: cores for the validation run and for rendering the code pages (default all).
     """
     from rdflib import Dataset
 
@@ -346,9 +348,9 @@ def build_site(source: Dataset | GraphStore, output: str | Path, *, engine: str 
     check_output(Path(output))  # refuse a folder of someone's files before the validation run, not after
     store = MemoryStore(source) if isinstance(source, Dataset) else source
     if report is None:
-        report = validate_graph(store, engine=engine, as_of=as_of)
+        report = validate_graph(store, engine=engine, as_of=as_of, jobs=jobs)
     return write_site(store, output, report=report, version=__version__,
-                      source_label=source_label or type(store).__name__, diagrams=diagrams, progress=progress)
+                      source_label=source_label or type(store).__name__, diagrams=diagrams, progress=progress, jobs=jobs)
 
 
 # -- what the command line needs besides ---------------------------------------------------------

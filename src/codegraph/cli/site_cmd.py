@@ -21,8 +21,11 @@ from .progress import quiet_option, stage
 @date_option("Judge time-dependent shapes, and show coverage, as of this day.")
 @click.option("--diagrams/--no-diagrams", default=True, show_default=True,
               help="Draw each code's neighbourhood as SVG on its page.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Cores for validation and for writing the code pages [default: all].")
 @quiet_option
-def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, day: date | None, diagrams: bool) -> None:
+def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: str, day: date | None, diagrams: bool,
+         jobs: int | None) -> None:
     """Write a static site of --data FILE, --store DIR or --endpoint URL to -o OUTPUT.
 
     An index of codes (sortable, filterable), a page per code with its facts, coverage, gaps,
@@ -36,10 +39,10 @@ def site(data_file: Path | None, store_dir: Path | None, output: Path, engine: s
     check_output(output)  # refuse a folder of someone's files before the validation run, not after
     source = open_source(data_file, store_dir)
     with stage("validating", "part") as progress:
-        report = validate_graph(source, engine=engine, as_of=day, progress=progress)
+        report = validate_graph(source, engine=engine, as_of=day, jobs=jobs, progress=progress)
     with stage("writing", "code page") as progress:
         summary = build_site(source, output, engine=engine, as_of=day, diagrams=diagrams, report=report,
-                             source_label=source_label(data_file, store_dir), progress=progress)
+                             source_label=source_label(data_file, store_dir), progress=progress, jobs=jobs)
     counts = summary.counts
     click.echo(f"codes:    {len(summary.codes)} page(s)" + (f": {', '.join(summary.codes[:8])}" if summary.codes else "")
                + (" ..." if len(summary.codes) > 8 else ""))
