@@ -15,6 +15,7 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import PROV
 
+from codegraph.builder import DocumentInput, _read_one
 from codegraph.extract import extract
 from codegraph.model import (
     ConceptMention,
@@ -247,3 +248,24 @@ def test_a_payer_term_writes_the_lines_payer_writes():
     other.payer("Aetna")
     assert one.nquads() == other.nquads()
     assert one.nquads().count("<http://schema.org/Organization>") == 2
+
+
+def reference_page(facts: DocumentFacts, version: str) -> tuple[bytes, int, str]:
+    """A page's own graph (its lines sorted, each once) and its shared lines, as the builder first
+    split them: every line of ``facts_to_nquads`` by its graph suffix."""
+    suffix = f" <{iris.document_graph_iri(facts.source.identity)}> .\n"
+    own, shared = set(), []
+    for line in facts_to_nquads(facts, version).splitlines(keepends=True):
+        (own.add(line) if line.endswith(suffix) else shared.append(line))
+    return "".join(sorted(own)).encode("utf-8"), len(own), "".join(shared)
+
+
+# The second name puts U+2028 and NEL into a literal (the cg:sourcePath): ``str.splitlines`` tears
+# that line in two, and the builder has always done so; the fast split keeps the old bytes there
+# too (a known fault, left for a change of its own: those bytes are not valid N-Quads).
+@pytest.mark.parametrize("display", ["pages/seed.txt", "pages/line\u2028separator\x85.txt"])
+def test_a_worker_splits_a_page_as_its_n_quads_split(display):
+    item = DocumentInput(PAGES[-1], "pages/seed.txt", display)
+    facts, page = _read_one(item, "test")
+    assert (page.own, page.own_lines, page.shared) == reference_page(facts, "test")
+    assert page.own_lines > 100 and "<http://schema.org/name>" in page.shared

@@ -35,6 +35,7 @@ lines the file writer sorted took the peak to 3.6 GB.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -52,7 +53,7 @@ from .export import write_export
 from .extract import extract
 from .model import DocumentFacts
 from .rdf import iris
-from .rdf.mapper import facts_to_nquads
+from .rdf.mapper import facts_to_graph_texts
 from .rdf.namespaces import CG, bind_prefixes
 from .rdf.terms import nquad_line, nt_term
 from .read import read_document
@@ -373,15 +374,31 @@ def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, PageGra
     key = facts.source.url or item.key
     facts = replace(facts, source=replace(facts.source, key=key, path=item.display))
     graph = str(iris.document_graph_iri(facts.source.identity))
-    suffix = f" <{graph}> .\n"
+    own_text, shared_text = facts_to_graph_texts(facts, version)
+    if _ODD_LINE_BREAK.search(own_text) is None:
+        # The common case, in C: every own line ends with "\n" and nothing else splits it.
+        own = set(own_text.splitlines(keepends=True))
+        shared = shared_text
+    else:
+        own, shared = _split_own_lines(own_text + shared_text, f" <{graph}> .\n")
+    return facts, PageGraphs(graph, "".join(sorted(own)).encode("utf-8"), len(own), shared)
+
+
+# Characters ``str.splitlines`` breaks a line at that N-Triples escaping leaves in a literal.
+_ODD_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _split_own_lines(nquads: str, suffix: str) -> tuple[set[str], str]:
+    """The own graph's lines (those ending with ``suffix``) and the rest, as ``str.splitlines``
+    cuts them: the way every page was split before, kept for a literal holding U+2028 and the like."""
     own: set[str] = set()
     shared: list[str] = []
-    for line in facts_to_nquads(facts, version).splitlines(keepends=True):
+    for line in nquads.splitlines(keepends=True):
         if line.endswith(suffix):
             own.add(line)
         else:
             shared.append(line)
-    return facts, PageGraphs(graph, "".join(sorted(own)).encode("utf-8"), len(own), "".join(shared))
+    return own, "".join(shared)
 
 
 def _read_all(items: list[DocumentInput], version: str, jobs: int,

@@ -277,3 +277,10 @@ def facts_to_named_graphs(facts: DocumentFacts, version: str) -> dict[URIRef, li
 def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
     """One document's named graphs as N-Quads text, for bulk loading into a store."""
     return _DocumentMapper(facts, version).map().nquads()
+
+
+def facts_to_graph_texts(facts: DocumentFacts, version: str) -> tuple[str, str]:
+    """``facts_to_nquads`` in two parts: the lines of the document's own graph (each once; blocks
+    of lines included), then those of the shared graphs, in the same order."""
+    mapper = _DocumentMapper(facts, version).map()
+    return "".join(mapper.own_lines()), "".join(mapper.shared_lines())
