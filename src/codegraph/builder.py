@@ -35,7 +35,6 @@ lines the file writer sorted took the peak to 3.6 GB.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -375,7 +374,7 @@ def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, PageGra
     facts = replace(facts, source=replace(facts.source, key=key, path=item.display))
     graph = str(iris.document_graph_iri(facts.source.identity))
     own_text, shared_text = facts_to_graph_texts(facts, version)
-    if _ODD_LINE_BREAK.search(own_text) is None:
+    if own_text.isascii() or not any(char in own_text for char in _ODD_LINE_BREAKS):
         # The common case, in C: every own line ends with "\n" and nothing else splits it.
         own = set(own_text.splitlines(keepends=True))
         shared = shared_text
@@ -384,8 +383,9 @@ def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, PageGra
     return facts, PageGraphs(graph, "".join(sorted(own)).encode("utf-8"), len(own), shared)
 
 
-# Characters ``str.splitlines`` breaks a line at that N-Triples escaping leaves in a literal.
-_ODD_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+# Characters ``str.splitlines`` breaks a line at that N-Triples escaping leaves in a literal
+# (looked for with ``in``: a regex class took 3.6 ms on a 190 kB text, these 6 us).
+_ODD_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def _split_own_lines(nquads: str, suffix: str) -> tuple[set[str], str]:
