@@ -279,8 +279,10 @@ def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
     return _DocumentMapper(facts, version).map().nquads()
 
 
-def facts_to_graph_texts(facts: DocumentFacts, version: str) -> tuple[str, str]:
-    """``facts_to_nquads`` in two parts: the lines of the document's own graph (each once; blocks
-    of lines included), then those of the shared graphs, in the same order."""
+def facts_to_graph_lines(facts: DocumentFacts, version: str) -> tuple[list[str], str]:
+    """``facts_to_nquads`` in two parts: the document's own graph as its lines (each once, bar an
+    evidence line a fact line repeats), then the text of the shared graphs, in the same order.
+    Each item of the list is one line unless a literal holds a character ``str.splitlines``
+    also breaks at (U+2028, U+2029, NEL), which N-Triples leaves unescaped."""
     mapper = _DocumentMapper(facts, version).map()
-    return "".join(mapper.own_lines()), "".join(mapper.shared_lines())
+    return list(mapper.own_lines()), "".join(mapper.shared_lines())

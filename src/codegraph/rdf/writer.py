@@ -150,23 +150,25 @@ class TripleWriter:
         # (tests/test_fast_paths.py checks they are the same terms)
         position, exact = f"{subject[:-1]}/position>", f"{subject[:-1]}/quote>"
         end_ = self._own_suffix
-        self._blocks.append(
-            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}"
-            f"{subject} {_NT_IN_DOCUMENT} {document}{end_}"
-            f"{subject} {_NT_SECTION} {string_term(section)}{end_}"
-            f"{subject} {_NT_START} {first}{end_}"
-            f"{subject} {_NT_END} {last}{end_}"
-            f"{subject} {_NT_LINE} {integer_term(line)}{end_}"
-            f"{subject} {_NT_QUOTE} {text}{end_}"
-            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}"
-            f"{subject} {_NT_HAS_SOURCE} {document}{end_}"
-            f"{subject} {_NT_HAS_SELECTOR} {position}{end_}"
-            f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}"
-            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}"
-            f"{position} {_NT_OA_START} {first}{end_}"
-            f"{position} {_NT_OA_END} {last}{end_}"
-            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}"
-            f"{exact} {_NT_OA_EXACT} {text}{end_}")
+        # One item a line (joined, the same text as one block): a worker sets them without splitting.
+        self._blocks.extend((
+            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}",
+            f"{subject} {_NT_IN_DOCUMENT} {document}{end_}",
+            f"{subject} {_NT_SECTION} {string_term(section)}{end_}",
+            f"{subject} {_NT_START} {first}{end_}",
+            f"{subject} {_NT_END} {last}{end_}",
+            f"{subject} {_NT_LINE} {integer_term(line)}{end_}",
+            f"{subject} {_NT_QUOTE} {text}{end_}",
+            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}",
+            f"{subject} {_NT_HAS_SOURCE} {document}{end_}",
+            f"{subject} {_NT_HAS_SELECTOR} {position}{end_}",
+            f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}",
+            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}",
+            f"{position} {_NT_OA_START} {first}{end_}",
+            f"{position} {_NT_OA_END} {last}{end_}",
+            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}",
+            f"{exact} {_NT_OA_EXACT} {text}{end_}",
+        ))
 
     def source_document(self, source_key: str, sha256: str, path: str, media_type: str | None = None,
                         url: str | None = None) -> URIRef:
