@@ -218,6 +218,7 @@ def test_every_kind_of_value_maps_to_the_lines_rdflib_terms_give():
 
     facts = replace(
         facts,
+        source=replace(facts.source, url="https://example.org/cpt/1001T?page=2"),
         concepts=[ConceptMention("indication", "Knee pain", "http://purl.obolibrary.org/obo/HP_0030839", False, at(1)),
                   ConceptMention("device", tricky, None, True, at(1))],
         steps=[StepFact(1, "injection", tricky, Evidence("Steps", 0, 40, 1, "x")), StepFact(2, "imaging", "Look", at(50))],
@@ -232,6 +233,7 @@ def test_every_kind_of_value_maps_to_the_lines_rdflib_terms_give():
     text = facts_to_nquads(facts, "1.2.3")
     assert text == reference_nquads(facts, "1.2.3")
     assert '"2024-01-31"^^<http://www.w3.org/2001/XMLSchema#date>' in text
+    assert "<http://schema.org/url> <https://example.org/cpt/1001T?page=2>" in text
     assert '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>' in text
     assert "\\u2028" not in text and "\u2028" in text  # written as it is, as pyoxigraph writes it
 
@@ -269,3 +271,32 @@ def test_a_worker_splits_a_page_as_its_n_quads_split(display):
     facts, page = _read_one(item, "test")
     assert (page.own, page.own_lines, page.shared) == reference_page(facts, "test")
     assert page.own_lines > 100 and "<http://schema.org/name>" in page.shared
+
+
+def reference_code(writer: TripleWriter, system: str, code: str) -> None:
+    """``TripleWriter.code`` as it was, through rdflib terms."""
+    from rdflib import SKOS
+
+    from codegraph.codes import code_category
+    from codegraph.rdf.namespaces import CODE_SYSTEMS
+
+    node, graph = iris.code_iri(system, code), iris.code_graph_iri(system, code)
+    writer.add_shared(graph, node, RDF.type, CG.BillingCode)
+    writer.add_shared(graph, node, RDF.type, SKOS.Concept)
+    writer.add_shared(graph, node, SKOS.notation, Literal(code))
+    writer.add_shared(graph, node, SKOS.inScheme, CODE_SYSTEMS[system])
+    writer.add_shared(graph, node, RDFS.seeAlso, iris.code_page_iri(system, code))
+    category = code_category(system, code)
+    if category in iris.CATEGORY_NOTATIONS:
+        writer.add_shared(graph, node, CG.category, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
+
+
+@pytest.mark.parametrize(("system", "code"), [("CPT", "1001T"), ("CPT", "99213"), ("CPT", "0037U"), ("CPT", "3008F"),
+                                              ("HCPCS", "J7321"), ("ICD-10-CM", "M17.11"), ("CPT", "odd code/é")])
+def test_a_code_is_written_as_rdflib_terms_write_it(system, code):
+    one, other = TripleWriter(iris.document_graph_iri("a")), TripleWriter(iris.document_graph_iri("a"))
+    assert one.code(system, code) == iris.code_iri(system, code)
+    one.code(system, code)  # once per source
+    reference_code(other, system, code)
+    assert one.nquads() == other.nquads()
+    assert one.nquads().count(" .\n") >= 5

@@ -21,7 +21,7 @@ from rdflib.namespace import PROV
 
 from ..model import DocumentFacts, Evidence
 from . import iris
-from .namespaces import CG
+from .namespaces import CG, SCHEMA
 from .terms import integer_term, nt_term, string_term
 from .writer import SharedWrites, Triple, TripleWriter, shared_writes
 
@@ -49,6 +49,8 @@ _TAXONOMY_MAPPING, _PROVIDER_TAXONOMY, _TAXONOMY = (nt_term(t) for t in (CG.Taxo
 _DIAGNOSIS_MAPPING, _ICD10_MAPPING, _DIAGNOSIS = (nt_term(t) for t in (CG.DiagnosisMapping, CG.icd10Mapping, CG.diagnosis))
 _RELATED_LINK, _RELATED_CODE, _RELATED_TO = (nt_term(t) for t in (CG.RelatedCodeLink, CG.relatedCode, CG.relatedTo))
 _UNAVAILABLE, _DECLARED_UNAVAILABLE, _FACET = (nt_term(t) for t in (CG.UnavailableDeclaration, CG.declaredUnavailable, CG.facet))
+_SOURCE_DOCUMENT, _SOURCE_KEY, _SHA256, _SOURCE_PATH = (nt_term(t) for t in (CG.SourceDocument, CG.sourceKey, CG.sha256, CG.sourcePath))
+_URL = nt_term(SCHEMA.url)
 _TRUE, _FALSE = nt_term(Literal(True)), nt_term(Literal(False))
 
 
@@ -141,6 +143,16 @@ class _DocumentMapper(TripleWriter):
         self.add_shared_lines(writes)
         return term
 
+    def describe_source(self) -> None:
+        """``source_document`` (key, version, path, address) with its terms written as text."""
+        source, document = self.facts.source, self.document_term
+        self.emit(document, _TYPE, _SOURCE_DOCUMENT)
+        self.emit(document, _SOURCE_KEY, string_term(self.key))
+        self.emit(document, _SHA256, string_term(source.sha256))
+        self.emit(document, _SOURCE_PATH, string_term(source.path))
+        if source.url:
+            self.emit(document, _URL, nt_term(URIRef(source.url)))
+
     def map_cut_off(self) -> None:
         """Where the document is cut off, and the facets the cut interrupted or never reached."""
         cut = self.facts.cut_off
@@ -159,7 +171,7 @@ class _DocumentMapper(TripleWriter):
 
         self.add_shared_lines(self.activity_writes)
         emit(self.activity_term, _USED, self.document_term)
-        self.source_document(self.key, f.source.sha256, f.source.path, url=f.source.url)
+        self.describe_source()
         emit(self.document_term, _DESCRIBES_CODE, self.code_term)
         self.code(f.code.system, f.code.code)
 
@@ -285,4 +297,4 @@ def facts_to_graph_lines(facts: DocumentFacts, version: str) -> tuple[list[str],
     Each item of the list is one line unless a literal holds a character ``str.splitlines``
     also breaks at (U+2028, U+2029, NEL), which N-Triples leaves unescaped."""
     mapper = _DocumentMapper(facts, version).map()
-    return list(mapper.own_lines()), "".join(mapper.shared_lines())
+    return mapper.own_list(), "".join(mapper.shared_lines())

@@ -48,6 +48,14 @@ _NT_START, _NT_END, _NT_LINE, _NT_QUOTE = (nt_term(term) for term in (_START, _E
 _NT_SPECIFIC_RESOURCE, _NT_HAS_SOURCE, _NT_HAS_SELECTOR = (nt_term(term) for term in (OA.SpecificResource, OA.hasSource, OA.hasSelector))
 _NT_POSITION_SELECTOR, _NT_OA_START, _NT_OA_END = (nt_term(term) for term in (OA.TextPositionSelector, OA.start, OA.end))
 _NT_QUOTE_SELECTOR, _NT_OA_EXACT = (nt_term(term) for term in (OA.TextQuoteSelector, OA.exact))
+_NT_BILLING_CODE, _NT_CONCEPT, _NT_NOTATION = (nt_term(term) for term in (_BILLING_CODE, _CONCEPT, _NOTATION))
+_NT_IN_SCHEME, _NT_SEE_ALSO, _NT_CATEGORY = (nt_term(term) for term in (_IN_SCHEME, _SEE_ALSO, _CATEGORY))
+_NT_SCHEMES = {system: nt_term(scheme) for system, scheme in CODE_SYSTEMS.items()}
+
+
+@lru_cache(maxsize=16)
+def _category_term(notation: str) -> str:
+    return nt_term(iris.value_iri("code-category", notation))
 
 
 class TripleWriter:
@@ -198,14 +206,18 @@ class TripleWriter:
             return node
         node = self._codes[(system, code)] = iris.code_iri(system, code)
         graph = iris.code_graph_iri(system, code)
-        self.add_shared(graph, node, _TYPE, _BILLING_CODE)
-        self.add_shared(graph, node, _TYPE, _CONCEPT)
-        self.add_shared(graph, node, _NOTATION, Literal(code))
-        self.add_shared(graph, node, _IN_SCHEME, CODE_SYSTEMS[system])
-        self.add_shared(graph, node, _SEE_ALSO, iris.code_page_iri(system, code))
+        subject, end = self.term(node), self._suffix(graph)
+        # The lines add_shared writes for these terms, written as text (one code a page: its
+        # Literal and IRIs cost more than the rest of the line).
+        lines = [f"{subject} {_NT_TYPE} {_NT_BILLING_CODE}{end}",
+                 f"{subject} {_NT_TYPE} {_NT_CONCEPT}{end}",
+                 f"{subject} {_NT_NOTATION} {string_term(code)}{end}",
+                 f"{subject} {_NT_IN_SCHEME} {_NT_SCHEMES[system]}{end}",
+                 f"{subject} {_NT_SEE_ALSO} {nt_term(iris.code_page_iri(system, code))}{end}"]
         category = code_category(system, code)
         if category in iris.CATEGORY_NOTATIONS:
-            self.add_shared(graph, node, _CATEGORY, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
+            lines.append(f"{subject} {_NT_CATEGORY} {_category_term(iris.CATEGORY_NOTATIONS[category])}{end}")
+        self.add_shared_lines(((graph, tuple(lines)),))
         return node
 
     def related_code(self, system: str, code: str) -> URIRef:
@@ -295,6 +307,10 @@ class TripleWriter:
         """The lines (and blocks) of the source's own graph."""
         yield from self._own
         yield from self._blocks
+
+    def own_list(self) -> list[str]:
+        """``own_lines`` as a list, made in C."""
+        return [*self._own, *self._blocks]
 
     def shared_lines(self) -> Iterator[str]:
         """The lines of the shared graphs this source adds to."""
