@@ -68,24 +68,13 @@ class Lexicon:
     def __init__(self, entries: dict[str, LexiconEntry]):
         self._entries = entries
         # An empty lexicon matches nothing ("(?!)"), not the empty string.
-        source = rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])"
-        self._pattern = re.compile(source, re.IGNORECASE)
-        # The forms are lower case: on ASCII text, the same pattern without IGNORECASE over the
-        # lowered text finds the same spans in half the time, unless a form holds a character
-        # that IGNORECASE matches to an ASCII one (the long s, the Kelvin sign, ...).
-        folds_to_ascii = any(re.fullmatch(re.escape(char), chr(code), re.IGNORECASE)
-                             for char in {char for form in entries for char in form if not char.isascii()}
-                             for code in range(128))
-        self._lowered = None if folds_to_ascii else re.compile(source)
+        self._pattern = re.compile(rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])", re.IGNORECASE)
 
     def __len__(self) -> int:
         return len({(e.label, e.role) for e in self._entries.values()})
 
     def find(self, text: str, offset: int = 0) -> Iterator[Mention]:
-        pattern = self._pattern
-        if self._lowered is not None and text.isascii():  # lower() keeps an ASCII text's offsets
-            pattern, text = self._lowered, text.lower()
-        for match in pattern.finditer(text):
+        for match in self._pattern.finditer(text):
             entry = self._entries[match.group(0).lower()]
             yield Mention(entry, offset + match.start(), offset + match.end())
 
