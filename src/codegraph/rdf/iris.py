@@ -135,12 +135,24 @@ def is_codegraph_graph(name: str) -> bool:
 
 def fact_iri(key: str, kind: str, fact_key: str | int) -> URIRef:
     """A fact read from a page: its source, its kind and its key within the page."""
-    return ID[f"document/{source_id(key)}/{kind}/{_key(str(fact_key))}"]
+    return URIRef(document_node_prefix(key) + fact_path(kind, fact_key))
+
+
+def document_node_prefix(key: str) -> str:
+    """How every fact and evidence IRI of a source starts, as text: ``fact_iri`` is this plus
+    ``fact_path``, ``evidence_iri`` this plus ``evidence/START-END`` (the page mapper writes them
+    as text, without making a URIRef)."""
+    return f"{ID}document/{source_id(key)}/"
+
+
+def fact_path(kind: str, fact_key: str | int) -> str:
+    """The part of a fact's IRI after ``document_node_prefix``."""
+    return f"{kind}/{_key(str(fact_key))}"
 
 
 def evidence_iri(key: str, start: int, end: int) -> URIRef:
     """The evidence node of a character span of a source."""
-    return ID[f"document/{source_id(key)}/evidence/{start}-{end}"]
+    return URIRef(f"{document_node_prefix(key)}evidence/{start}-{end}")
 
 
 def position_selector_iri(evidence: URIRef) -> URIRef:

@@ -18,8 +18,9 @@ of 1.6 s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -47,6 +48,14 @@ _NT_START, _NT_END, _NT_LINE, _NT_QUOTE = (nt_term(term) for term in (_START, _E
 _NT_SPECIFIC_RESOURCE, _NT_HAS_SOURCE, _NT_HAS_SELECTOR = (nt_term(term) for term in (OA.SpecificResource, OA.hasSource, OA.hasSelector))
 _NT_POSITION_SELECTOR, _NT_OA_START, _NT_OA_END = (nt_term(term) for term in (OA.TextPositionSelector, OA.start, OA.end))
 _NT_QUOTE_SELECTOR, _NT_OA_EXACT = (nt_term(term) for term in (OA.TextQuoteSelector, OA.exact))
+_NT_BILLING_CODE, _NT_CONCEPT, _NT_NOTATION = (nt_term(term) for term in (_BILLING_CODE, _CONCEPT, _NOTATION))
+_NT_IN_SCHEME, _NT_SEE_ALSO, _NT_CATEGORY = (nt_term(term) for term in (_IN_SCHEME, _SEE_ALSO, _CATEGORY))
+_NT_SCHEMES = {system: nt_term(scheme) for system, scheme in CODE_SYSTEMS.items()}
+
+
+@lru_cache(maxsize=16)
+def _category_term(notation: str) -> str:
+    return nt_term(iris.value_iri("code-category", notation))
 
 
 class TripleWriter:
@@ -63,6 +72,7 @@ class TripleWriter:
         self._own_suffix = self._suffix(own_graph)
         self._codes: dict[tuple[str, str], URIRef] = {}  # shared nodes already written
         self._payers: dict[str, URIRef] = {}
+        self._payer_terms: dict[str, str] = {}  # name -> the payer's N-Triples form (``payer_term``)
 
     # -- term forms -----------------------------------------------------------------------
 
@@ -137,30 +147,36 @@ class TripleWriter:
         range (the same numbers): Oxigraph keeps every integer type as ``xsd:integer``, so a
         store's export would otherwise differ from the file a build writes."""
         node = iris.evidence_iri(source_key, start, end)
-        subject, doc, text = nt_term(node), self.term(document), string_term(quote)
-        first, last = integer_term(start), integer_term(end)
+        self.evidence_block(nt_term(node), self.term(document), section, start, end, line, quote)
+        return node
+
+    def evidence_block(self, subject: str, document: str, section: str, start: int, end: int, line: int, quote: str) -> None:
+        """``evidence`` with the node and the document given in N-Triples form (the page mapper's
+        hot path: it writes the span's IRI as text, without making a URIRef)."""
+        text, first, last = string_term(quote), integer_term(start), integer_term(end)
         # iris.position_selector_iri and iris.quote_selector_iri, written from the subject's form
         # (tests/test_fast_paths.py checks they are the same terms)
         position, exact = f"{subject[:-1]}/position>", f"{subject[:-1]}/quote>"
         end_ = self._own_suffix
-        self._blocks.append(
-            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}"
-            f"{subject} {_NT_IN_DOCUMENT} {doc}{end_}"
-            f"{subject} {_NT_SECTION} {string_term(section)}{end_}"
-            f"{subject} {_NT_START} {first}{end_}"
-            f"{subject} {_NT_END} {last}{end_}"
-            f"{subject} {_NT_LINE} {integer_term(line)}{end_}"
-            f"{subject} {_NT_QUOTE} {text}{end_}"
-            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}"
-            f"{subject} {_NT_HAS_SOURCE} {doc}{end_}"
-            f"{subject} {_NT_HAS_SELECTOR} {position}{end_}"
-            f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}"
-            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}"
-            f"{position} {_NT_OA_START} {first}{end_}"
-            f"{position} {_NT_OA_END} {last}{end_}"
-            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}"
-            f"{exact} {_NT_OA_EXACT} {text}{end_}")
-        return node
+        # One item a line (joined, the same text as one block): a worker sets them without splitting.
+        self._blocks.extend((
+            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}",
+            f"{subject} {_NT_IN_DOCUMENT} {document}{end_}",
+            f"{subject} {_NT_SECTION} {string_term(section)}{end_}",
+            f"{subject} {_NT_START} {first}{end_}",
+            f"{subject} {_NT_END} {last}{end_}",
+            f"{subject} {_NT_LINE} {integer_term(line)}{end_}",
+            f"{subject} {_NT_QUOTE} {text}{end_}",
+            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}",
+            f"{subject} {_NT_HAS_SOURCE} {document}{end_}",
+            f"{subject} {_NT_HAS_SELECTOR} {position}{end_}",
+            f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}",
+            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}",
+            f"{position} {_NT_OA_START} {first}{end_}",
+            f"{position} {_NT_OA_END} {last}{end_}",
+            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}",
+            f"{exact} {_NT_OA_EXACT} {text}{end_}",
+        ))
 
     def source_document(self, source_key: str, sha256: str, path: str, media_type: str | None = None,
                         url: str | None = None) -> URIRef:
@@ -190,14 +206,18 @@ class TripleWriter:
             return node
         node = self._codes[(system, code)] = iris.code_iri(system, code)
         graph = iris.code_graph_iri(system, code)
-        self.add_shared(graph, node, _TYPE, _BILLING_CODE)
-        self.add_shared(graph, node, _TYPE, _CONCEPT)
-        self.add_shared(graph, node, _NOTATION, Literal(code))
-        self.add_shared(graph, node, _IN_SCHEME, CODE_SYSTEMS[system])
-        self.add_shared(graph, node, _SEE_ALSO, iris.code_page_iri(system, code))
+        subject, end = self.term(node), self._suffix(graph)
+        # The lines add_shared writes for these terms, written as text (one code a page: its
+        # Literal and IRIs cost more than the rest of the line).
+        lines = [f"{subject} {_NT_TYPE} {_NT_BILLING_CODE}{end}",
+                 f"{subject} {_NT_TYPE} {_NT_CONCEPT}{end}",
+                 f"{subject} {_NT_NOTATION} {string_term(code)}{end}",
+                 f"{subject} {_NT_IN_SCHEME} {_NT_SCHEMES[system]}{end}",
+                 f"{subject} {_NT_SEE_ALSO} {nt_term(iris.code_page_iri(system, code))}{end}"]
         category = code_category(system, code)
         if category in iris.CATEGORY_NOTATIONS:
-            self.add_shared(graph, node, _CATEGORY, iris.value_iri("code-category", iris.CATEGORY_NOTATIONS[category]))
+            lines.append(f"{subject} {_NT_CATEGORY} {_category_term(iris.CATEGORY_NOTATIONS[category])}{end}")
+        self.add_shared_lines(((graph, tuple(lines)),))
         return node
 
     def related_code(self, system: str, code: str) -> URIRef:
@@ -252,6 +272,26 @@ class TripleWriter:
         self.add(node, PROV.used, source)
         return node
 
+    # -- shared nodes as text: the page mapper's hot path --------------------------------------
+
+    def add_shared_lines(self, writes: SharedWrites) -> None:
+        """Shared-graph lines already written whole (``shared_writes``), each kept once."""
+        for graph, lines in writes:
+            known = self._lines.get(graph)
+            if known is None:
+                known = self._lines[graph] = {}
+            for line in lines:
+                known[line] = None
+
+    def payer_term(self, name: str) -> str:
+        """``payer`` in N-Triples form: the same lines, made once per process for each name."""
+        node = self._payer_terms.get(name)
+        if node is None:
+            node, writes = _payer_writes(name)
+            self._payer_terms[name] = node
+            self.add_shared_lines(writes)
+        return node
+
     # -- output ------------------------------------------------------------------------------
 
     def chunks(self) -> Iterator[str]:
@@ -267,6 +307,10 @@ class TripleWriter:
         """The lines (and blocks) of the source's own graph."""
         yield from self._own
         yield from self._blocks
+
+    def own_list(self) -> list[str]:
+        """``own_lines`` as a list, made in C."""
+        return [*self._own, *self._blocks]
 
     def shared_lines(self) -> Iterator[str]:
         """The lines of the shared graphs this source adds to."""
@@ -287,3 +331,24 @@ class TripleWriter:
                 seen.add((s, p, o, g))
                 graphs[g].append((s, p, o))
         return graphs
+
+
+SharedWrites = tuple[tuple[URIRef, tuple[str, ...]], ...]
+"""What one call writes to shared graphs: each graph with its lines, in written order."""
+_SCRATCH_GRAPH = URIRef("urn:codegraph:scratch")
+
+
+def shared_writes(write: Callable[[TripleWriter], object]) -> SharedWrites:
+    """The shared-graph lines ``write`` adds to a fresh writer. A page names the same payers,
+    listed codes and activity as thousands of others: their lines are made by the methods above
+    once, kept (``functools.lru_cache`` around this), and copied in (``add_shared_lines``)."""
+    scratch = TripleWriter(_SCRATCH_GRAPH)
+    write(scratch)
+    return tuple((graph, tuple(lines)) for graph, lines in scratch._lines.items() if graph != _SCRATCH_GRAPH)
+
+
+@lru_cache(maxsize=4096)
+def _payer_writes(name: str) -> tuple[str, SharedWrites]:
+    node: list[URIRef] = []
+    writes = shared_writes(lambda scratch: node.append(scratch.payer(name)))
+    return nt_term(node[0]), writes
