@@ -170,15 +170,19 @@ def validate_graph(source: Dataset | Graph | GraphStore, engine: str = DEFAULT_E
     "shifty". ``as_of``: the date time-dependent shapes judge against (default today).
     ``jobs``: cores for a large embedded store, checked in parts (default all); ``progress(done,
     total, part)`` hears each part finish (a store small enough to check whole reports nothing).
+    An embedded store's report is kept beside it: checking the same data again with the same
+    engine, day, shapes and code sets answers from it (``validate/kept.py``).
     Raises ``EngineError`` for an unknown engine.
     """
     from rdflib import Dataset, Graph
 
     from .validate import validate_dataset, validate_store
+    from .validate.kept import validated
 
     if isinstance(source, (Dataset, Graph)):
         return validate_dataset(source, engine=engine, as_of=as_of)
-    return validate_store(source, engine=engine, as_of=as_of, jobs=jobs, progress=progress)
+    day = as_of or date.today()
+    return validated(source, engine, day, lambda: validate_store(source, engine=engine, as_of=day, jobs=jobs, progress=progress))
 
 
 def run_named_query(source: GraphStore, name: str, params: Mapping[str, str | Identifier] | None = None) -> QueryRows:

@@ -136,7 +136,8 @@ def _report(results: list[EngineResult], lookup: Graph | StoreView, engine: str,
     places: dict[Node, tuple[str, str | None, int | None]] = {}
     findings = [_finding(result, shapes, lookup, facets, places) for result in results]
     findings.sort(key=lambda f: (f.code or "", -f.severity_rank, f.shape, f.focus_node, f.path or "", f.message, f.value or ""))
-    return ValidationReport(findings=findings, results_graph_source=lambda: report_graph(results), as_of=day, engine=resolve(engine))
+    return ValidationReport(findings=findings, results_graph_source=lambda: report_graph(results), as_of=day, engine=resolve(engine),
+                            engine_results=results)
 
 
 def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str],

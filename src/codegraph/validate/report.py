@@ -8,9 +8,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
+
+if TYPE_CHECKING:
+    from .engines.base import EngineResult
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "violation": 3}
 
@@ -53,6 +56,9 @@ class ValidationReport:
     results_graph_source: Graph | Callable[[], Graph] = field(repr=False)
     as_of: date | None = None  # the date time-dependent shapes were judged against
     engine: str | None = None
+    # The engine's results the findings were placed from (a store's report keeps them beside it:
+    # validate/kept.py); None where they were not kept.
+    engine_results: list[EngineResult] | None = field(default=None, repr=False, compare=False)
 
     @property
     def results_graph(self) -> Graph:
