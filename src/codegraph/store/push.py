@@ -39,6 +39,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -224,27 +225,38 @@ def _server_graphs(client: EndpointClient) -> list[URIRef]:
 
 
 def _unchanged(client: EndpointClient, source: GraphStore, names: Sequence[URIRef], on_server: set[URIRef]) -> set[URIRef]:
-    """The graphs of ``names`` the server holds now exactly as ``source`` does (no blank node in them)."""
+    """The graphs of ``names`` the server holds now exactly as ``source`` does (no blank node in
+    them). The source's graphs are digested in a thread while the server's come: the server does
+    its writing in its own process, so the two overlap."""
     held = [name for name in names if name in on_server]
     if not held:
         return set()
-    if client.endpoint.takes_quads and len(held) > GRAPHS_READ_ONE_BY_ONE:
-        digests = _DatasetDigests()
-        client.read_dataset(digests.take)
-        theirs = digests.finish()
-        server = {name: theirs.get(nt_term(name).encode("utf-8")) for name in held}
-    else:
-        server = {name: _digest(_canonical(client.gsp_get_bytes(name), ox.RdfFormat.TURTLE).splitlines()) for name in held}
-    unchanged: set[URIRef] = set()
-    for name in held:
-        if server[name] is None:
-            continue
+    with ThreadPoolExecutor(1, thread_name_prefix="codegraph-push-digest") as pool:
+        local = pool.submit(_source_digests, source, held)
+        try:
+            if client.endpoint.takes_quads and len(held) > GRAPHS_READ_ONE_BY_ONE:
+                digests = _DatasetDigests()
+                client.read_dataset(digests.take)
+                theirs = digests.finish()
+                server = {name: theirs.get(nt_term(name).encode("utf-8")) for name in held}
+            else:
+                server = {name: _digest(_canonical(client.gsp_get_bytes(name), ox.RdfFormat.TURTLE).splitlines()) for name in held}
+        except BaseException:
+            local.cancel()
+            raise
+        ours = local.result()
+    return {name for name in held if server[name] is not None and ours[name] == server[name]}
+
+
+def _source_digests(source: GraphStore, names: Sequence[URIRef]) -> dict[URIRef, bytes | None]:
+    """Each graph's digest as the server would write it; ``None`` for a graph with blank nodes."""
+    digests: dict[URIRef, bytes | None] = {}
+    for name in names:
         ours = source.graph_ntriples(name)
         if not isinstance(source, OxigraphStore):
             ours = _canonical(ours, ox.RdfFormat.N_TRIPLES)
-        if b"_:" not in ours and _digest(ours.splitlines()) == server[name]:
-            unchanged.add(name)
-    return unchanged
+        digests[name] = None if b"_:" in ours else _digest(ours.splitlines())
+    return digests
 
 
 def _canonical(data: bytes, rdf_format: ox.RdfFormat) -> bytes:
