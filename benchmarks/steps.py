@@ -192,28 +192,54 @@ def _server(location: str):
 
 def push(store_dir: str, location: str) -> dict:
     """``codegraph push`` of the whole store to a fresh Oxigraph server (its own process, whose
-    CPU time is not counted here)."""
+    CPU time is not counted here), then the same store again (nothing changed), a copy with a
+    tenth of its document graphs edited, and the store with every graph replaced (``replace_all``)."""
     import shutil
 
     from codegraph import open_endpoint, open_store
     from codegraph import push as send
 
-    shutil.rmtree(location, ignore_errors=True)
+    edited_dir = f"{location}-edited-store"
+    for folder in (location, edited_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(store_dir, edited_dir)
+    edited = _edit_documents(edited_dir, every=10)
     server, url = _server(location)
+
+    def timed_push(source_dir: str, **options):
+        with open_store(source_dir, read_only=True) as store:
+            start = time.perf_counter()
+            report = send(store, open_endpoint(url, timeout=600), **options)
+            return report, time.perf_counter() - start
+
     try:
-        with open_store(store_dir) as store:
-            start = time.perf_counter()
-            report = send(store, open_endpoint(url, timeout=600))
-            seconds = time.perf_counter() - start
-            # The same store again: every graph is now on the server, so each is replaced (staged, swapped).
-            start = time.perf_counter()
-            again = send(store, open_endpoint(url, timeout=600))
-            repush = time.perf_counter() - start
+        report, seconds = timed_push(store_dir)
+        again, repush = timed_push(store_dir)  # every graph on the server as it is here: none sent
+        changed, changed_seconds = timed_push(edited_dir)
+        forced, forced_seconds = timed_push(store_dir, replace_all=True)  # also puts the edited graphs back
     finally:
         server.terminate()
         server.wait(timeout=120)
+        shutil.rmtree(edited_dir, ignore_errors=True)
     return {"seconds": seconds, "graphs": len(report.graphs), "triples": report.triples,
-            "repush_seconds": repush, "repush_triples": again.triples}
+            "repush_seconds": repush, "repush_triples": again.triples, "repush_unchanged": len(again.unchanged),
+            "edited_graphs": edited, "changed_seconds": changed_seconds, "changed_triples": changed.triples,
+            "changed_replaced": len(changed.replaced), "changed_unchanged": len(changed.unchanged),
+            "forced_seconds": forced_seconds, "forced_triples": forced.triples, "forced_replaced": len(forced.replaced)}
+
+
+def _edit_documents(store_dir: str, every: int) -> int:
+    """Add a triple to every ``every``-th document graph of the store; how many were edited."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from codegraph import open_store
+
+    with open_store(store_dir) as store:
+        documents = [name for name in store.graph_names() if "/graph/document/" in str(name)][::every]
+        for name in documents:
+            store.add_triples(name, [(URIRef(f"{name}#benchmark-edit"), RDFS.comment, Literal("edited"))])
+    return len(documents)
 
 
 def oxigraph_load(nquads: str, location: str) -> dict:

@@ -115,8 +115,8 @@ def test_push_shows_progress_not_a_line_per_graph(run_cli, tmp_path, seed_copy, 
     assert run_cli("build", seed_copy.parent, "--store", tmp_path / "store")[0] == 0
     code, out, err = run_cli("push", "--store", tmp_path / "store", "--endpoint", oxigraph_server.query_url)
     assert code == 0 and err == "" and out.startswith("pushed:")
-    _on_a_terminal(monkeypatch)
-    code, out, err = run_cli("push", "--store", tmp_path / "store", "--endpoint", oxigraph_server.query_url)
+    _on_a_terminal(monkeypatch)  # the server holds every graph already: only --replace-all sends them again
+    code, out, err = run_cli("push", "--store", tmp_path / "store", "--endpoint", oxigraph_server.query_url, "--replace-all")
     graphs = int(re.search(r"pushed:\s+(\d+) graph", out).group(1))
     text = ANSI.sub("", err)
     assert code == 0 and f"pushing: {graphs} graphs in " in text

@@ -444,17 +444,20 @@ def open_endpoint(query_url: str, update_url: str | None = None, gsp_url: str | 
 
 
 def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[str] | None = None, *, chunk_triples: int = 50_000,
-         on_graph: Callable[[PushedGraph], None] | None = None, progress: ProgressCallback | None = None) -> PushReport:
+         on_graph: Callable[[PushedGraph], None] | None = None, progress: ProgressCallback | None = None,
+         replace_all: bool = False) -> PushReport:
     """Send ``source``'s named graphs (or only ``graphs``) to ``remote``, each replaced all or
-    nothing; pushing everything also drops the codegraph graphs the server holds that the source
-    does not. Raises ``GraphInputError`` for a graph name that is not an IRI or not in the source,
-    ``EndpointError`` when the server fails (the graphs not yet swapped keep their old version).
-    ``on_graph`` hears each graph's ``PushedGraph``; ``progress(done, total, graph)`` counts them."""
+    nothing, except those the server already holds exactly so (unless ``replace_all``); pushing
+    everything also drops the codegraph graphs the server holds that the source does not. Raises
+    ``GraphInputError`` for a graph name that is not an IRI or not in the source, ``EndpointError``
+    when the server fails (the graphs not yet swapped keep their old version). ``on_graph``
+    hears each graph's ``PushedGraph``; ``progress(done, total, graph)`` counts them."""
     from .store.push import push as send
     from .store.remote import graph_iri
 
     names = [graph_iri(text) for text in graphs] if graphs else None
-    return send(source, remote, names, chunk_triples=chunk_triples, on_graph=on_graph, progress=progress)
+    return send(source, remote, names, chunk_triples=chunk_triples, on_graph=on_graph, progress=progress,
+                replace_all=replace_all)
 
 
 def vocabularies() -> list[VocabularySummary]:

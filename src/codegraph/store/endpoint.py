@@ -338,7 +338,11 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
     return http.client.HTTPConnection(host, port, timeout=timeout), target
 
 
-def _read(response: http.client.HTTPResponse, limit: int, url: str) -> bytes:
+def _read(response: http.client.HTTPResponse, limit: int, url: str, sink: _Sink | None = None) -> bytes:
+    if sink is not None:  # handed on piece by piece and kept nowhere here: the deadline bounds it, not ``limit``
+        while chunk := response.read(_CHUNK_BYTES):
+            sink(chunk)
+        return b""
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _Failed(EndpointError(_too_large(url, limit, f"the server announces {int(declared) / 2**20:.1f} MB")))
@@ -359,8 +363,21 @@ def _too_large(url: str, limit: int, how: str) -> str:
             "one graph at a time) or raise the endpoint answer limit")
 
 
+class _Sink:
+    """Where a streamed answer goes, piece by piece. Once a piece has gone, a failed try is not
+    retried: what was handed on cannot be taken back."""
+
+    def __init__(self, take: Callable[[bytes], None]):
+        self.take = take
+        self.delivered = False
+
+    def __call__(self, chunk: bytes) -> None:
+        self.delivered = True
+        self.take(chunk)
+
+
 def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: _Deadline,
-              limit: int) -> _Answer:
+              limit: int, sink: _Sink | None = None) -> _Answer:
     """One request and its answer, within ``deadline``; a failure is ``_Failed``."""
     shown = redact_url(url)
     if deadline.left() <= 0:
@@ -371,7 +388,7 @@ def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, s
         connection.request(method, target, body=body, headers=dict(headers))
         response = connection.getresponse()
         ok = 200 <= response.status < 300
-        data = _read(response, limit if ok else _ERROR_EXCERPT_BYTES, shown) if ok else response.read(_ERROR_EXCERPT_BYTES)
+        data = _read(response, limit, shown, sink) if ok else response.read(_ERROR_EXCERPT_BYTES)
         if deadline.expired:  # cut mid-answer: http.client may take the cut for the end of the headers or body
             raise _Failed(_out_of_time(shown, deadline))
         return _Answer(response.status, response.reason, response.getheader("Location"), data)
@@ -417,7 +434,8 @@ class EndpointClient:
 
     # -- requests -------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: _Deadline) -> _Answer:
+    def _request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str], deadline: _Deadline,
+                 sink: _Sink | None = None) -> _Answer:
         """One try, following redirects: credentials go only to the origin of ``url``; a redirect
         that would turn a POST into a GET (losing the query) is an error naming where it points."""
         origin, target = _origin(url), url
@@ -425,7 +443,7 @@ class EndpointClient:
             sent = dict(headers)
             if _origin(target) == origin:
                 sent.update(self.headers)
-            answer = _exchange(method, target, body, sent, deadline, self.endpoint.max_answer_bytes)
+            answer = _exchange(method, target, body, sent, deadline, self.endpoint.max_answer_bytes, sink)
             if answer.status not in _REDIRECT_STATUS or not answer.location:
                 if not 200 <= answer.status < 300:
                     raise _http_error(redact_url(target), answer)
@@ -440,7 +458,8 @@ class EndpointClient:
             target = following
         raise _Failed(EndpointError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects; give the URL the server answers at"))
 
-    def _retrying(self, url: str, method: str, body: bytes | None, headers: Mapping[str, str], idempotent: bool = True) -> bytes:
+    def _retrying(self, url: str, method: str, body: bytes | None, headers: Mapping[str, str], idempotent: bool = True,
+                  sink: _Sink | None = None) -> bytes:
         """The answer to one request, retrying transient failures with exponential back-off, all
         within one deadline. A request that may have changed the store (``idempotent=False``) is
         retried only when it surely did not arrive (connection refused, 503)."""
@@ -448,10 +467,10 @@ class EndpointClient:
         attempts = self.endpoint.retries + 1
         for attempt in range(attempts):
             try:
-                return self._request(method, url, body, headers, deadline).body
+                return self._request(method, url, body, headers, deadline, sink).body
             except _Failed as failure:
                 surely_not_applied = failure.refused or failure.status == 503
-                if not failure.transient or not (idempotent or surely_not_applied):
+                if not failure.transient or not (idempotent or surely_not_applied) or (sink is not None and sink.delivered):
                     raise failure.error from None
                 if attempt + 1 == attempts:
                     raise EndpointError(f"{failure.error} (after {attempts} tries)") from None
@@ -541,6 +560,18 @@ class EndpointClient:
             raise EndpointError(f"{redact_url(self.require_graph_store())}: this server is not known to take N-Quads in one request")
         self._retrying(url or self.require_graph_store(), "POST", nquads, {"Content-Type": "application/n-quads"}, idempotent=False)
         self._written()
+
+    def read_dataset(self, take: Callable[[bytes], None]) -> None:
+        """Graph Store GET of the whole dataset as N-Quads, handed to ``take`` piece by piece as it
+        arrives, only where ``Endpoint.takes_quads`` (Oxigraph's ``/store`` without ``?graph=``):
+        nothing is kept here, so the deadline bounds it, not the answer limit."""
+        if not self.endpoint.takes_quads:
+            raise EndpointError(f"{redact_url(self.require_graph_store())}: this server is not known to give its whole dataset as N-Quads")
+        self._retrying(self.require_graph_store(), "GET", None, {"Accept": "application/n-quads"}, sink=_Sink(take))
+
+    def gsp_get_bytes(self, graph: URIRef) -> bytes:
+        """Graph Store GET of one graph, as the server wrote it (N-Triples, or Turtle)."""
+        return self._gsp("GET", graph)
 
     def gsp_get(self, graph: URIRef) -> Graph:
         """Graph Store GET of one graph."""

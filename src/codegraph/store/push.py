@@ -14,6 +14,15 @@ pushed, codegraph graphs the server holds that the source no longer has (a retir
 code set release) are dropped, so a server mirrors the store. Graphs that are not codegraph's are
 never touched.
 
+A graph whose content on the server is already exactly the source's is left alone (unless every
+graph is to be replaced): a push of an unchanged store then costs a read of the server, not a swap
+of every graph. What the server holds is read at push time, never taken from a note of an earlier
+push, since another client may have changed a graph since: Oxigraph gives its whole dataset as
+N-Quads in one streamed answer, other servers each graph by the Graph Store Protocol. Both sides are
+compared as sorted N-Triples lines in Oxigraph's writing (the source's are rewritten so when it is
+not an Oxigraph store), each graph by its SHA-256. A graph with blank nodes is always pushed: the
+server labels them its own way, so equal graphs would rarely compare equal line by line.
+
 Only named graphs are pushed, so a source holding triples in no named graph (a Turtle or
 N-Triples file) is refused rather than pushed in part: the server would put them where
 codegraph's queries and exports do not look (rdflib's ``urn:x-rdflib:default``), and pushing such
@@ -25,12 +34,15 @@ named graph), or write it as TriG or N-Quads with a codegraph graph name.
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..errors import EndpointError, GraphInputError
@@ -38,6 +50,7 @@ from ..rdf.iris import staging_graph_iri
 from ..rdf.terms import nt_term
 from .base import GraphStore
 from .endpoint import READ_ONLY_HINT, EndpointClient, redact_url
+from .oxigraph import OxigraphStore
 from .remote import PUSH_CHUNK_TRIPLES, ChunkCallback, PushedGraph, RemoteStore, ntriples_chunks, stage
 
 GRAPHS_PER_QUERY = 500
@@ -45,28 +58,43 @@ GRAPHS_PER_QUERY = 500
 SWAP_TRIPLES = 5_000
 """Triples moved per update request at most (besides a larger graph alone): Oxigraph's MOVE took
 0.18 ms a triple in requests of 2,000 and 0.30 ms in requests of 50,000."""
+GRAPHS_READ_ONE_BY_ONE = 50
+"""Up to this many graphs the server holds are read one request each to compare them; beyond,
+Oxigraph's whole dataset is read in one request (a request per graph costs more than its triples)."""
 
 Progress = Callable[[int, int, str], None]
 
 
 @dataclass
 class PushReport:
-    """What a push sent: each graph with its triples and requests, and the graphs it dropped."""
+    """What a push sent: each graph with its triples and requests (``added`` names those the
+    server did not hold), the graphs it left alone because the server held them already as they
+    are (``unchanged``), and the graphs it dropped."""
     endpoint: str
     graphs: list[PushedGraph] = field(default_factory=list)
     dropped: list[URIRef] = field(default_factory=list)
+    unchanged: list[URIRef] = field(default_factory=list)
+    added: list[URIRef] = field(default_factory=list)
 
     @property
     def triples(self) -> int:
         return sum(graph.triples for graph in self.graphs)
 
+    @property
+    def replaced(self) -> list[URIRef]:
+        """The graphs sent that the server held before (in another version)."""
+        new = set(self.added)
+        return [graph.name for graph in self.graphs if graph.name not in new]
+
 
 def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[URIRef] | None = None,
          chunk_triples: int = PUSH_CHUNK_TRIPLES, on_chunk: ChunkCallback | None = None,
-         on_graph: Callable[[PushedGraph], None] | None = None, progress: Progress | None = None) -> PushReport:
+         on_graph: Callable[[PushedGraph], None] | None = None, progress: Progress | None = None,
+         replace_all: bool = False) -> PushReport:
     """Send each named graph of ``source`` (or only ``graphs``) to ``remote``, replacing each
-    graph there atomically. Pushing everything also drops the codegraph graphs the server holds
-    that ``source`` does not. A failure leaves each graph either its previous or its new version,
+    graph there atomically, except a graph the server already holds exactly as it is (unless
+    ``replace_all``). Pushing everything also drops the codegraph graphs the server holds that
+    ``source`` does not. A failure leaves each graph either its previous or its new version,
     never a mix, and says which graphs kept their previous one."""
     unnamed = len(source.unnamed_triples())
     if unnamed:
@@ -93,15 +121,23 @@ def push(source: GraphStore, remote: RemoteStore, graphs: Iterable[URIRef] | Non
     in_place: set[URIRef] = set()  # graphs whose new version the server holds
     touched: set[URIRef] = set()  # graphs a request was sent for
     sent: list[_Sent] = []
+    on_server = set(_server_graphs(client))
+    unchanged = set() if replace_all else _unchanged(client, source, names, on_server)
+    report.unchanged = [name for name in names if name in unchanged]
+    sending = [name for name in names if name not in unchanged]
+    report.added = [name for name in sending if name not in on_server]
     try:
+        leftover = [name for name in names if staging_graph_iri(name) in on_server]  # left by an interrupted push
+        touched.update(leftover)
+        _drop(client, [staging_graph_iri(name) for name in leftover])
         if client.endpoint.takes_quads:
-            _send_as_quads(client, source, names, chunk_triples, on_chunk, progress, sent, touched)
+            _send_as_quads(client, source, sending, on_server, chunk_triples, on_chunk, progress, sent, touched)
         else:
-            for name in names:
+            for name in sending:
                 touched.add(name)
                 sent.append(_Sent(stage(client, name, source.triples(name), chunk_triples, on_chunk), staged=True))
                 if progress is not None:
-                    progress(len(sent), len(names), str(name))
+                    progress(len(sent), len(sending), str(name))
         in_place.update(item.graph.name for item in sent if not item.staged)
         _check_counts(client, sent)
         for batch in _swap_batches([item.graph for item in sent if item.staged], min(chunk_triples, SWAP_TRIPLES)):
@@ -150,15 +186,13 @@ class _Request:
     staged: bool
 
 
-def _send_as_quads(client: EndpointClient, source: GraphStore, names: Sequence[URIRef], chunk_triples: int,
-                   on_chunk: ChunkCallback | None, progress: Progress | None, sent: list[_Sent], touched: set[URIRef]) -> None:
+def _send_as_quads(client: EndpointClient, source: GraphStore, names: Sequence[URIRef], on_server: set[URIRef],
+                   chunk_triples: int, on_chunk: ChunkCallback | None, progress: Progress | None, sent: list[_Sent],
+                   touched: set[URIRef]) -> None:
     """Every graph to the server, many graphs per N-Quads request, each request made from the
     store while the server reads the one before; appends each graph to ``sent`` once all of it
-    has gone. A graph the server holds, or one too large for one request, goes through its
-    staging graph; any other goes straight into place."""
-    on_server = set(_server_graphs(client))
-    touched.update(name for name in names if staging_graph_iri(name) in on_server)
-    _drop(client, [staging for staging in map(staging_graph_iri, names) if staging in on_server])  # left by an interrupted push
+    has gone. A graph the server holds (``on_server``), or one too large for one request, goes
+    through its staging graph; any other goes straight into place."""
     triples: dict[URIRef, int] = dict.fromkeys(names, 0)
     requests: dict[URIRef, int] = dict.fromkeys(names, 0)
     seconds: dict[URIRef, float] = dict.fromkeys(names, 0.0)
@@ -182,9 +216,107 @@ def _send_as_quads(client: EndpointClient, source: GraphStore, names: Sequence[U
 
 
 def _server_graphs(client: EndpointClient) -> list[URIRef]:
-    """Every named graph on the server (an empty group lists them without reading their triples)."""
+    """Every named graph on the server (an empty group lists them without reading their triples;
+    a server that answers it with nothing is asked the long way, as ``RemoteStore`` does)."""
     rows = client.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+    if not rows:
+        rows = client.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
     return [row[0] for row in rows if isinstance(row[0], URIRef)]
+
+
+def _unchanged(client: EndpointClient, source: GraphStore, names: Sequence[URIRef], on_server: set[URIRef]) -> set[URIRef]:
+    """The graphs of ``names`` the server holds now exactly as ``source`` does (no blank node in
+    them). The source's graphs are digested in a thread while the server's come: the server does
+    its writing in its own process, so the two overlap."""
+    held = [name for name in names if name in on_server]
+    if not held:
+        return set()
+    with ThreadPoolExecutor(1, thread_name_prefix="codegraph-push-digest") as pool:
+        local = pool.submit(_source_digests, source, held)
+        try:
+            if client.endpoint.takes_quads and len(held) > GRAPHS_READ_ONE_BY_ONE:
+                digests = _DatasetDigests()
+                client.read_dataset(digests.take)
+                theirs = digests.finish()
+                server = {name: theirs.get(nt_term(name).encode("utf-8")) for name in held}
+            else:
+                server = {name: _digest(_canonical(client.gsp_get_bytes(name), ox.RdfFormat.TURTLE).splitlines()) for name in held}
+        except BaseException:
+            local.cancel()
+            raise
+        ours = local.result()
+    return {name for name in held if server[name] is not None and ours[name] == server[name]}
+
+
+def _source_digests(source: GraphStore, names: Sequence[URIRef]) -> dict[URIRef, bytes | None]:
+    """Each graph's digest as the server would write it; ``None`` for a graph with blank nodes."""
+    digests: dict[URIRef, bytes | None] = {}
+    for name in names:
+        ours = source.graph_ntriples(name)
+        if not isinstance(source, OxigraphStore):
+            ours = _canonical(ours, ox.RdfFormat.N_TRIPLES)
+        digests[name] = None if b"_:" in ours else _digest(ours.splitlines())
+    return digests
+
+
+def _canonical(data: bytes, rdf_format: ox.RdfFormat) -> bytes:
+    """``data`` as Oxigraph writes it in N-Triples, the form both sides are compared in."""
+    try:
+        triples = (quad.triple for quad in ox.parse(data, format=rdf_format))
+        written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as error:
+        raise EndpointError(f"a graph came back as no {rdf_format.name} codegraph can read ({error})") from None
+    assert written is not None  # no file given: the bytes are returned
+    return written
+
+
+def _digest(lines: Iterable[bytes]) -> bytes:
+    """A graph's SHA-256 from its N-Triples lines, each without its final " .", in any order."""
+    hashed = hashlib.sha256()
+    for line in sorted(set(line.removesuffix(b" .") for line in lines if line)):
+        hashed.update(line + b"\n")
+    return hashed.digest()
+
+
+class _DatasetDigests:
+    """Each graph's digest from the N-Quads of a whole dataset as they arrive, keyed by the graph
+    as written (``<iri>``). Oxigraph writes each graph's quads together, so one graph's lines are
+    kept at a time; a graph whose quads come apart is digested as ``None`` (unknown: pushed)."""
+
+    def __init__(self) -> None:
+        self.rest = b""
+        self.graph: bytes | None = None
+        self.lines: list[bytes] = []
+        self.digests: dict[bytes, bytes | None] = {}
+
+    def take(self, chunk: bytes) -> None:
+        data = self.rest + chunk
+        cut = data.rfind(b"\n") + 1
+        self.rest = data[cut:]
+        for line in data[:cut].splitlines():
+            # "S P O G ." (a term written by Oxigraph holds a space only inside a literal, which is
+            # never G): G follows the last space before " .". A quad of the default graph has no G:
+            # it lands under some other key as "S P", which equals no line of a graph (three terms).
+            end = line.rfind(b" ", 0, len(line) - 2)
+            if end < 0:
+                continue
+            graph = line[end + 1:len(line) - 2]
+            if graph != self.graph:
+                self._close()
+                self.graph = graph
+            self.lines.append(line[:end])
+
+    def _close(self) -> None:
+        if self.graph is not None:
+            self.digests[self.graph] = None if self.graph in self.digests else _digest(self.lines)
+        self.lines = []
+
+    def finish(self) -> dict[bytes, bytes | None]:
+        if self.rest.strip():
+            self.take(b"\n")
+        self._close()
+        self.graph = None
+        return self.digests
 
 
 def _requests(source: GraphStore, names: Sequence[URIRef], chunk_triples: int, on_server: set[URIRef]) -> Iterator[_Request]:
