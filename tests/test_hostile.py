@@ -613,6 +613,41 @@ def test_retries_stay_within_the_deadline():
         assert len(server.requests) == 2  # at 0 s and 0.4 s; the next would wait 0.8 s of the 0.6 s left
 
 
+def _steady(pieces: int, piece: bytes, pause: float) -> Callable:
+    """A streamed N-Quads answer: ``pieces`` times ``piece``, one every ``pause`` seconds."""
+    def behaviour(connection: socket.socket, server: FakeServer) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-quads\r\nConnection: close\r\n\r\n")
+        for _ in range(pieces):
+            if server.stopped.is_set():
+                return
+            connection.sendall(piece)
+            time.sleep(pause)
+    return behaviour
+
+
+def test_the_whole_dataset_may_take_longer_than_the_timeout_while_it_keeps_arriving():
+    """A push reads the server's whole dataset in one answer (gigabytes at 10,000 pages): the
+    timeout bounds the wait for each 8 MB of it, so a steady answer is read whole, while a server
+    trickling bytes is still cut at the timeout."""
+    from codegraph.store.endpoint import STREAM_RENEW_BYTES, EndpointClient
+
+    line = b"<urn:s> <urn:p> <urn:o> <urn:g> .\n"
+    piece = line * (STREAM_RENEW_BYTES // len(line) + 1)
+    with fake_server(_steady(6, piece, 0.4)) as server:
+        client = EndpointClient(Endpoint.from_urls(f"{server.url}/query", timeout=1.0, retries=0))
+        assert client.endpoint.takes_quads
+        received: list[int] = []
+        started = time.monotonic()
+        client.read_dataset(lambda chunk: received.append(len(chunk)))
+        assert sum(received) == 6 * len(piece) and time.monotonic() - started > 2.0  # longer than the timeout, read whole
+    with fake_server(_trickle(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-quads\r\nConnection: close\r\n\r\n")) as server:
+        client = EndpointClient(Endpoint.from_urls(f"{server.url}/query", timeout=1.0, retries=0))
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="1 s"):
+            client.read_dataset(lambda chunk: None)
+        assert time.monotonic() - started < 2.0
+
+
 @pytest.mark.parametrize("announce", [True, False], ids=["announced", "streamed"])
 def test_an_answer_over_the_bound_is_an_error_saying_so(run_cli, announce):
     """Before: a 1.4 GB answer ended in a MemoryError."""

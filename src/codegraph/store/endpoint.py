@@ -299,24 +299,58 @@ class _Deadline:
     def left(self) -> float:
         return self.end - time.monotonic()
 
+    def renew(self) -> None:
+        """A whole ``STREAM_RENEW_BYTES`` more of a streamed answer arrived: its time starts again."""
+        self.end = time.monotonic() + self.seconds
 
-def _watchdog(connection: http.client.HTTPConnection, deadline: _Deadline) -> threading.Timer:
-    """A timer that cuts the connection when the deadline passes: a blocked read then returns, so
-    no server can hold a request longer than the deadline, however slowly it sends."""
 
-    def cut() -> None:
-        deadline.expired = True
-        sock = connection.sock
-        if sock is not None:
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe beside a TLS read in progress
-            except OSError:
-                pass  # already closed
+STREAM_RENEW_BYTES = 8 << 20
+"""A streamed answer (the whole dataset, which may be gigabytes) gets the endpoint timeout for
+each this many bytes rather than once: a large answer arriving steadily is not cut, while a
+server trickling bytes still cannot hold the client past the timeout."""
 
-    timer = threading.Timer(max(0.0, deadline.left()), cut)
-    timer.daemon = True
-    timer.start()
-    return timer
+
+class _Watchdog:
+    """Cuts the connection when the deadline passes: a blocked read then returns, so no server can
+    hold a request longer than the deadline, however slowly it sends. A renewed deadline is
+    waited for again."""
+
+    def __init__(self, connection: http.client.HTTPConnection, deadline: _Deadline):
+        self.connection = connection
+        self.deadline = deadline
+        self.lock = threading.Lock()
+        self.cancelled = False
+        self._arm(deadline.left())
+
+    def _arm(self, seconds: float) -> None:
+        self.timer = threading.Timer(max(0.0, seconds), self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.cancelled:
+                return
+            left = self.deadline.left()
+            if left > 0:  # renewed while waiting
+                self._arm(left)
+                return
+            self.deadline.expired = True
+            sock = self.connection.sock
+            if sock is not None:
+                try:
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe beside a TLS read in progress
+                except OSError:
+                    pass  # already closed
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            self.timer.cancel()
+
+
+def _watchdog(connection: http.client.HTTPConnection, deadline: _Deadline) -> _Watchdog:
+    return _Watchdog(connection, deadline)
 
 
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
@@ -338,9 +372,15 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
     return http.client.HTTPConnection(host, port, timeout=timeout), target
 
 
-def _read(response: http.client.HTTPResponse, limit: int, url: str, sink: _Sink | None = None) -> bytes:
+def _read(response: http.client.HTTPResponse, limit: int, url: str, sink: _Sink | None = None,
+          deadline: _Deadline | None = None) -> bytes:
     if sink is not None:  # handed on piece by piece and kept nowhere here: the deadline bounds it, not ``limit``
+        arrived = 0
         while chunk := response.read(_CHUNK_BYTES):
+            arrived += len(chunk)
+            if deadline is not None and arrived >= STREAM_RENEW_BYTES:
+                arrived = 0
+                deadline.renew()
             sink(chunk)
         return b""
     declared = response.getheader("Content-Length")
@@ -388,7 +428,7 @@ def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, s
         connection.request(method, target, body=body, headers=dict(headers))
         response = connection.getresponse()
         ok = 200 <= response.status < 300
-        data = _read(response, limit, shown, sink) if ok else response.read(_ERROR_EXCERPT_BYTES)
+        data = _read(response, limit, shown, sink, deadline) if ok else response.read(_ERROR_EXCERPT_BYTES)
         if deadline.expired:  # cut mid-answer: http.client may take the cut for the end of the headers or body
             raise _Failed(_out_of_time(shown, deadline))
         return _Answer(response.status, response.reason, response.getheader("Location"), data)
