@@ -303,6 +303,11 @@ def report_size(size: int, f: dict, cores: int, table: Table) -> None:
         per_10k = s_f["seconds"] / size * 10_000
         table.add(f"{n} site", f"{_seconds(s_f)}, {s_f['pages']:,} pages", f"{per_10k:.0f} s per 10,000 pages at this rate",
                   f"10,000 pages <= {TARGETS['site'][10_000]} s: {_met(per_10k <= TARGETS['site'][10_000])}")
+        if "kept_report_seconds" in s_f:
+            kept_10k = s_f["kept_report_seconds"] / size * 10_000
+            table.add(f"{n} site again (validation report kept)", f"{s_f['kept_report_seconds']:.1f} s",
+                      f"{kept_10k:.0f} s per 10,000 pages at this rate",
+                      f"10,000 pages <= {TARGETS['site'][10_000]} s: {_met(kept_10k <= TARGETS['site'][10_000])}")
 
 
 def run_import(rows: int, work: Path, table: Table) -> dict:
