@@ -317,6 +317,9 @@ class _Watchdog:
 
     def __init__(self, connection: http.client.HTTPConnection, deadline: _Deadline):
         self.connection = connection
+        # The socket, once connected: a response that closes the connection when it ends takes the
+        # socket from ``connection`` (its ``sock`` is None then), and must still be cut.
+        self.sock: socket.socket | None = None
         self.deadline = deadline
         self.lock = threading.Lock()
         self.cancelled = False
@@ -336,7 +339,7 @@ class _Watchdog:
                 self._arm(left)
                 return
             self.deadline.expired = True
-            sock = self.connection.sock
+            sock = self.connection.sock or self.sock
             if sock is not None:
                 try:
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: safe beside a TLS read in progress
@@ -426,6 +429,7 @@ def _exchange(method: str, url: str, body: bytes | None, headers: Mapping[str, s
     timer = _watchdog(connection, deadline)
     try:
         connection.request(method, target, body=body, headers=dict(headers))
+        timer.sock = connection.sock
         response = connection.getresponse()
         ok = 200 <= response.status < 300
         data = _read(response, limit, shown, sink, deadline) if ok else response.read(_ERROR_EXCERPT_BYTES)
