@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ..rdf.namespaces import CG
+from ..store import OxigraphStore
 from ..store.base import GraphStore, union_graph
 from ..vocab import available_schemes, scheme_graph
 from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
 from .engines.pyshacl_engine import NAME as PYSHACL
-from .native import store_wide_results
+from .native import run_store_wide, store_wide_shapes
 from .partition import validate_parts
 from .report import Finding, ValidationReport
 from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_for_run, shapes_graph, shapes_without
@@ -77,13 +79,37 @@ def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None 
     shapes = shapes_for_run(day)
     # The fast engine leaves the shapes best checked as one query over the whole store to that
     # query (validate/native.py); pySHACL, the reference, checks every shape itself.
-    native, done = store_wide_results(store, shapes, reference) if resolve(engine) != PYSHACL else ([], [])
-    if done:
-        shapes = shapes_without(shapes, done)
-    results = validate_parts(store, reference, day, engine, jobs, progress, shapes=shapes) if jobs != 1 else None
+    done = store_wide_shapes(store, shapes, reference) if resolve(engine) != PYSHACL else []
+    remaining = shapes_without(shapes, done) if done else shapes
+    native: list[EngineResult] = []
+    queried: list[bool] = []
+
+    def query() -> None:
+        native.extend(run_store_wide(store, shapes, done))
+        queried.append(True)
+
+    # In parts, the queries run in this process while the parts are checked in others.
+    results = validate_parts(store, reference, day, engine, jobs, progress, shapes=remaining, meanwhile=query) if jobs != 1 else None
+    if not queried:
+        query()
     if results is None:
-        results = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes)
+        results = run_engine(engine, ValidationData(reference, ntriples=[_ntriples(store)]), remaining)
     return _report(results + native, StoreView(store), engine, day)
+
+
+def _ntriples(store: GraphStore) -> bytes:
+    """The store's triples as N-Triples (a triple once per graph that holds it). An embedded store
+    writes each graph's N-Triples itself: a fifth less time than ``dump_ntriples``, which reads
+    back and rewrites its N-Quads."""
+    if not isinstance(store, OxigraphStore):
+        return store.dump_ntriples()
+    graphs = [ox.DefaultGraph(), *store.store.named_graphs()]
+    return b"".join(_dumped(store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)) for graph in graphs)
+
+
+def _dumped(data: bytes | None) -> bytes:
+    assert data is not None  # pyoxigraph returns the bytes when given no file to write to
+    return data
 
 
 class StoreView:

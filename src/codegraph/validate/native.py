@@ -44,10 +44,15 @@ _PREDICATES = re.compile(r"(?<![?$\w])((?:[A-Za-z][\w-]*)?:[A-Za-z_][\w-]*|<[^>\
 def store_wide_results(store: GraphStore, shapes: Graph, reference: Iterable[Graph]) -> tuple[list[EngineResult], list[URIRef]]:
     """(the results of the store-wide shapes, the shapes checked) over ``store`` plus ``reference``;
     no shapes when the store is not an embedded one or lacks reference triples the queries read."""
+    done = store_wide_shapes(store, shapes, reference)
+    return run_store_wide(store, shapes, done), done
+
+
+def store_wide_shapes(store: GraphStore, shapes: Graph, reference: Iterable[Graph]) -> list[URIRef]:
+    """The shapes of ``STORE_WIDE`` that can be checked over ``store`` (see ``store_wide_results``)."""
     if not isinstance(store, OxigraphStore):
-        return [], []
+        return []
     done: list[URIRef] = []
-    results: list[EngineResult] = []
     reference = list(reference)
     held: dict[Node, bool] = {}  # predicate -> are its reference triples in the store (the shapes share most)
     for shape in STORE_WIDE:
@@ -56,13 +61,23 @@ def store_wide_results(store: GraphStore, shapes: Graph, reference: Iterable[Gra
         constraints = _constraints(shapes, shape)
         if constraints is None or not _store_holds(store, reference, [text for text, _m, _p in constraints], shapes, held):
             continue
+        done.append(shape)
+    return done
+
+
+def run_store_wide(store: GraphStore, shapes: Graph, chosen: Iterable[URIRef]) -> list[EngineResult]:
+    """The results of the shapes ``chosen`` (from ``store_wide_shapes``), each as one query over ``store``."""
+    results: list[EngineResult] = []
+    for shape in chosen:
+        assert isinstance(store, OxigraphStore)
+        constraints = _constraints(shapes, shape)
+        assert constraints is not None
         severity = shapes.value(shape, SH.severity)
         severity = severity if isinstance(severity, URIRef) else SH.Violation
         targets = [c for c in shapes.objects(shape, SH.targetClass) if isinstance(c, URIRef)]
         for text, message, prefixes in constraints:
             results.extend(_run(store.store, shape, text, message, prefixes, targets, severity))
-        done.append(shape)
-    return results, done
+    return results
 
 
 def _constraints(shapes: Graph, shape: URIRef) -> list[tuple[str, str, str]] | None:
@@ -150,4 +165,4 @@ def _fill(message: str, row: dict[str, Node]) -> str:
     return _TEMPLATE.sub(lambda m: str(row[m.group(1)]) if m.group(1) in row else m.group(0), message)
 
 
-__all__ = ["STORE_WIDE", "store_wide_results"]
+__all__ = ["STORE_WIDE", "run_store_wide", "store_wide_results", "store_wide_shapes"]
