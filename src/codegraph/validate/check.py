@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -18,6 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ..rdf.namespaces import CG
+from ..rdf.terms import to_oxigraph, to_rdflib
 from ..store import OxigraphStore
 from ..store.base import GraphStore, union_graph
 from ..vocab import available_schemes, scheme_graph
@@ -118,13 +120,27 @@ class StoreView:
 
     def __init__(self, store: GraphStore):
         self._store = store
+        # An embedded store is asked directly, and only the term asked for becomes an rdflib term
+        # (its ``quads`` makes all four: at 10,000 pages most of the time spent placing findings).
+        self._oxigraph = store.store if isinstance(store, OxigraphStore) else None
         # Findings share their documents, evidence and codes: each lookup is made once per report.
         self._values: dict[tuple[Node, Node], Node | None] = {}
         self._contains: dict[tuple[Node, Node, Node], bool] = {}
 
+    def _quads(self, subject: Node | None, predicate: Node | None, obj: Node | None) -> Iterator[ox.Quad]:
+        """The embedded store's quads in named graphs (those ``GraphStore.quads`` gives)."""
+        assert self._oxigraph is not None
+        pattern: list[Any] = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj, None)]
+        for quad in self._oxigraph.quads_for_pattern(*pattern):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                yield quad
+
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         if triple not in self._contains:
-            self._contains[triple] = next(self._store.quads(*triple), None) is not None
+            if self._oxigraph is not None:
+                self._contains[triple] = next(self._quads(*triple), None) is not None
+            else:
+                self._contains[triple] = next(self._store.quads(*triple), None) is not None
         return self._contains[triple]
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
@@ -137,10 +153,18 @@ class StoreView:
         return self._values[key]
 
     def objects(self, subject: Node, predicate: Node | None) -> Iterator[Node]:
+        if self._oxigraph is not None:
+            for quad in self._quads(subject, predicate, None):
+                yield to_rdflib(quad.object)
+            return
         for _s, _p, o, _g in self._store.quads(subject, predicate, None):
             yield o
 
     def subjects(self, predicate: Node | None, obj: Node) -> Iterator[Node]:
+        if self._oxigraph is not None:
+            for quad in self._quads(None, predicate, obj):
+                yield to_rdflib(quad.subject)
+            return
         for s, _p, _o, _g in self._store.quads(None, predicate, obj):
             yield s
 
