@@ -34,7 +34,10 @@ from .shapes import CGSH, SH
 STORE_WIDE = (CGSH.CoverageDecisionShape, CGSH.DiagnosisCodeShape, CGSH.FacetDeclaredUnavailableShape, CGSH.FacetNotFoundShape,
               CGSH.FacetNotReachedShape, CGSH.NamedPayerCoverageShape, CGSH.SourceDisagreementShape, CGSH.UnnamedGapShape)
 """The node shapes whose SPARQL constraints are checked as one query over the store: those the
-query checks in less time than shifty (``cgsh:ProcedureStepSequenceShape`` costs both the same)."""
+query checks in less CPU time than shifty (``cgsh:ProcedureStepSequenceShape`` costs both the same
+at 1,000 pages, and its query 26 s at 10,000). ``cgsh:SourceDisagreementShape``'s query grows
+faster than the store (1.4 s at 1,000 pages, 26 s at 10,000) but stays below shifty's 3.3 s per
+part of 1,000 pages."""
 
 _THIS = re.compile(r"\$this\b")
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z_0-9]*)\}")
