@@ -7,7 +7,8 @@ whole store instead, with ``$this`` a variable bound by the shape's target (``rd
 rdfs:subClassOf*`` its class), the query gives every focus node's solutions at once; each becomes
 the result an engine gives for it (SHACL 5.3.2: focus node ``$this``, path ``?path``, value
 ``?value`` or else the focus node, the shape's severity, the message with its ``{?var}`` filled
-in), kept once per distinct solution as pySHACL does. ``tests/test_engines.py`` checks the results
+in), kept once per distinct solution as pySHACL does. Its negations are first written the way
+Oxigraph evaluates fastest (``validate/negation.py``). ``tests/test_engines.py`` checks the results
 equal the engines' own, and ``benchmarks`` compares the findings with pySHACL's.
 
 It applies to an embedded store that holds every triple the queries could read from the
@@ -27,11 +28,16 @@ from rdflib.term import Node
 from ..rdf.terms import to_rdflib
 from ..store import GraphStore, OxigraphStore
 from .engines.base import EngineResult
+from .negation import rewrite_negations
 from .shapes import CGSH, SH
 
-STORE_WIDE = (CGSH.CoverageDecisionShape,)
-"""The node shapes whose SPARQL constraints are checked as one query over the store.
-(``cgsh:NamedPayerCoverageShape`` costs shifty no more than the store-wide query: left to it.)"""
+STORE_WIDE = (CGSH.CoverageDecisionShape, CGSH.DiagnosisCodeShape, CGSH.FacetDeclaredUnavailableShape, CGSH.FacetNotFoundShape,
+              CGSH.FacetNotReachedShape, CGSH.NamedPayerCoverageShape, CGSH.SourceDisagreementShape, CGSH.UnnamedGapShape)
+"""The node shapes whose SPARQL constraints are checked as one query over the store: those the
+query checks in less CPU time than shifty (``cgsh:ProcedureStepSequenceShape`` costs both the same
+at 1,000 pages, and its query 26 s at 10,000). ``cgsh:SourceDisagreementShape``'s query grows
+faster than the store (1.4 s at 1,000 pages, 26 s at 10,000) but stays below shifty's 3.3 s per
+part of 1,000 pages."""
 
 _THIS = re.compile(r"\$this\b")
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z_0-9]*)\}")
@@ -41,24 +47,40 @@ _PREDICATES = re.compile(r"(?<![?$\w])((?:[A-Za-z][\w-]*)?:[A-Za-z_][\w-]*|<[^>\
 def store_wide_results(store: GraphStore, shapes: Graph, reference: Iterable[Graph]) -> tuple[list[EngineResult], list[URIRef]]:
     """(the results of the store-wide shapes, the shapes checked) over ``store`` plus ``reference``;
     no shapes when the store is not an embedded one or lacks reference triples the queries read."""
+    done = store_wide_shapes(store, shapes, reference)
+    return run_store_wide(store, shapes, done), done
+
+
+def store_wide_shapes(store: GraphStore, shapes: Graph, reference: Iterable[Graph]) -> list[URIRef]:
+    """The shapes of ``STORE_WIDE`` that can be checked over ``store`` (see ``store_wide_results``)."""
     if not isinstance(store, OxigraphStore):
-        return [], []
+        return []
     done: list[URIRef] = []
-    results: list[EngineResult] = []
     reference = list(reference)
+    held: dict[Node, bool] = {}  # predicate -> are its reference triples in the store (the shapes share most)
     for shape in STORE_WIDE:
         if (shape, RDF.type, SH.NodeShape) not in shapes or shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         constraints = _constraints(shapes, shape)
-        if constraints is None or not _store_holds(store, reference, [text for text, _m, _p in constraints], shapes, shape):
+        if constraints is None or not _store_holds(store, reference, [text for text, _m, _p in constraints], shapes, held):
             continue
+        done.append(shape)
+    return done
+
+
+def run_store_wide(store: GraphStore, shapes: Graph, chosen: Iterable[URIRef]) -> list[EngineResult]:
+    """The results of the shapes ``chosen`` (from ``store_wide_shapes``), each as one query over ``store``."""
+    results: list[EngineResult] = []
+    for shape in chosen:
+        assert isinstance(store, OxigraphStore)
+        constraints = _constraints(shapes, shape)
+        assert constraints is not None
         severity = shapes.value(shape, SH.severity)
         severity = severity if isinstance(severity, URIRef) else SH.Violation
         targets = [c for c in shapes.objects(shape, SH.targetClass) if isinstance(c, URIRef)]
         for text, message, prefixes in constraints:
             results.extend(_run(store.store, shape, text, message, prefixes, targets, severity))
-        done.append(shape)
-    return results, done
+    return results
 
 
 def _constraints(shapes: Graph, shape: URIRef) -> list[tuple[str, str, str]] | None:
@@ -81,9 +103,10 @@ def _constraints(shapes: Graph, shape: URIRef) -> list[tuple[str, str, str]] | N
     return found or None
 
 
-def _store_holds(store: OxigraphStore, reference: list[Graph], queries: list[str], shapes: Graph, shape: URIRef) -> bool:
+def _store_holds(store: OxigraphStore, reference: list[Graph], queries: list[str], shapes: Graph, held: dict[Node, bool]) -> bool:
     """Whether every reference triple with a predicate the queries name (or that types a node) is
-    in the store too, so the store alone answers them as the engine's data would."""
+    in the store too, so the store alone answers them as the engine's data would. ``held`` keeps
+    the answer per predicate for the next shape."""
     names = set()
     for declarer in shapes.subjects(SH.declare, None):
         for declaration in shapes.objects(declarer, SH.declare):
@@ -98,32 +121,48 @@ def _store_holds(store: OxigraphStore, reference: list[Graph], queries: list[str
                 prefix, _, local = token.partition(":")
                 if prefix in namespaces:
                     predicates.add(URIRef(namespaces[prefix] + local))
+    for predicate in predicates:
+        if predicate not in held:
+            held[predicate] = _reference_held(store, reference, predicate)
+        if not held[predicate]:
+            return False
+    return True
+
+
+def _reference_held(store: OxigraphStore, reference: list[Graph], predicate: Node) -> bool:
     for graph in reference:
-        for predicate in predicates:
-            for s, p, o in graph.triples((None, predicate, None)):
-                if isinstance(s, BNode) or isinstance(o, BNode):
-                    if p in (RDF.type, RDFS.subClassOf):
-                        continue  # the ontology's OWL restrictions: no focus node is one, or a subclass of one
-                    return False  # a blank node's label differs between the store and the reference graph
-                if next(store.quads(s, p, o), None) is None:
-                    return False
+        for s, p, o in graph.triples((None, predicate, None)):
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                if p in (RDF.type, RDFS.subClassOf):
+                    continue  # the ontology's OWL restrictions: no focus node is one, or a subclass of one
+                return False  # a blank node's label differs between the store and the reference graph
+            if next(store.quads(s, p, o), None) is None:
+                return False
     return True
 
 
 def _run(store: ox.Store, shape: URIRef, select: str, message: str, prefixes: str, targets: list[URIRef],
          severity: URIRef) -> list[EngineResult]:
     target = " UNION ".join(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> }}" for cls in targets)
-    body = _THIS.sub("?this", _minus(select))
+    body = _THIS.sub("?this", rewrite_negations(select))
     # The shape's query as a sub-select over every target at once; DISTINCT as pySHACL keeps each
     # distinct solution once (and the union of the store's graphs may repeat a triple).
     query = f"{prefixes}\nSELECT DISTINCT * WHERE {{ {{ {target} }} {{ {body} }} }}"
     solutions = store.query(query, use_default_graph_as_union=True)
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SPARQL constraint is a SELECT query")
-    variables = [v.value for v in solutions.variables]
+    # Only the variables a result is made of; each distinct term converted once (at 10,000 pages
+    # the conversions of every variable of every solution took longer than the queries).
+    used = {"this", "path", "value", *_TEMPLATE.findall(message)}
+    variables = [v.value for v in solutions.variables if v.value in used]
+    terms: dict[object, Node] = {}
     results = []
     for solution in solutions:
-        row = {name: to_rdflib(solution[name]) for name in variables if solution[name] is not None}
+        row = {}
+        for name in variables:
+            term = solution[name]
+            if term is not None:
+                row[name] = terms[term] if term in terms else terms.setdefault(term, to_rdflib(term))
         focus = row["this"]
         results.append(EngineResult(
             focus=focus, path=row.get("path"), value=row.get("value", focus), source_shape=shape, severity=severity,
@@ -132,31 +171,9 @@ def _run(store: ox.Store, shape: URIRef, select: str, message: str, prefixes: st
     return results
 
 
-_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{([^{}?]*)\}")
-
-
-def _minus(select: str) -> str:
-    """``FILTER NOT EXISTS { $this path term }`` as ``MINUS { ... }``: Oxigraph runs the first
-    once per solution over the whole path (a minute at 1,000 pages), the second as one anti-join
-    (a second). The two are the same (SPARQL 1.1, 8.3) when the inner pattern's only variable is
-    ``$this`` and ``$this`` is bound in every solution, as it is when the query's first pattern
-    is about ``$this``; any other ``NOT EXISTS`` is left as written."""
-    where = select.find("{")
-    if where < 0 or not select[where + 1:].lstrip().startswith("$this "):
-        return select
-
-    def rewrite(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        if inner.count("$") != 1 or "$this" not in inner or "FILTER" in inner.upper():
-            return match.group(0)
-        return "MINUS {" + inner + "}"
-
-    return _NOT_EXISTS.sub(rewrite, select)
-
-
 def _fill(message: str, row: dict[str, Node]) -> str:
     """The message with each ``{?var}`` replaced by the variable's value (left as written when unbound)."""
     return _TEMPLATE.sub(lambda m: str(row[m.group(1)]) if m.group(1) in row else m.group(0), message)
 
 
-__all__ = ["STORE_WIDE", "store_wide_results"]
+__all__ = ["STORE_WIDE", "run_store_wide", "store_wide_results", "store_wide_shapes"]

@@ -21,7 +21,7 @@ import os
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from datetime import date
 
 from rdflib import Graph, URIRef
@@ -66,10 +66,12 @@ def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]
 
 def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engine: str,
                    jobs: int | None, progress: Callable[[int, int, str], None] | None = None,
-                   shapes: Graph | None = None) -> list[EngineResult] | None:
+                   shapes: Graph | None = None, meanwhile: Callable[[], object] | None = None) -> list[EngineResult] | None:
     """The engine's results over the whole ``store`` for ``shapes`` (default: every shape, as of
     ``as_of``), computed in parts; None when the store is too small to be worth splitting or can
-    make no checkpoint (the caller then runs it whole)."""
+    make no checkpoint (the caller then runs it whole). ``meanwhile`` is called (in a thread)
+    once the parts are started, to work in this process while they run (never when None is
+    returned)."""
     jobs = jobs or os.cpu_count() or 1
     parts, shared = plan_parts(store, jobs)
     if len(parts) < 2:
@@ -82,10 +84,16 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
             futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of, shapes) for graphs in parts]
-            if progress:
-                for done, _future in enumerate(as_completed(futures), start=1):
-                    progress(done, len(futures), f"part {done}")
-            results_by_part = [future.result() for future in futures]
+            # The pool has started every worker by now (it forks them all at the first part), so a
+            # thread can work for this process while it reports the parts' progress.
+            with ThreadPoolExecutor(max_workers=1) as thread:
+                work = thread.submit(meanwhile) if meanwhile is not None else None
+                if progress:
+                    for done, _future in enumerate(as_completed(futures), start=1):
+                        progress(done, len(futures), f"part {done}")
+                results_by_part = [future.result() for future in futures]
+                if work is not None:
+                    work.result()
     finally:
         checkpoint.close()
     kept: dict[tuple[object, ...], EngineResult] = {}
