@@ -54,7 +54,7 @@ from .model import DocumentFacts
 from .rdf import iris
 from .rdf.mapper import facts_to_graph_lines
 from .rdf.namespaces import CG, bind_prefixes
-from .rdf.terms import nquad_line, nt_term
+from .rdf.terms import nquad_line, nquad_lines, nt_term
 from .read import read_document
 from .reference import dataset_nquads, reference_nquads
 from .store.base import GraphStore
@@ -212,7 +212,7 @@ class PageSpool(Mapping[str, str]):
         self._file.write(data)
         self._index[key] = (graph, self._size, len(own), len(data), own_lines)
         self._size += len(data)
-        for line in shared.splitlines(keepends=True):
+        for line in nquad_lines(shared, keepends=True):
             self.shared.setdefault(_graph_of(line), set()).add(line)
 
     def _read(self, offset: int, length: int) -> bytes:
@@ -295,14 +295,14 @@ class BuildResult:
             by_graph[str(iris.DATASET_GRAPH)] = set(dataset_nquads(self.version))
         for name, ntriples in self.extra_graphs.items():
             suffix = f" {nt_term(name)} .\n"
-            by_graph.setdefault(str(name), set()).update(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip())
+            by_graph.setdefault(str(name), set()).update(line[: line.rfind(" .")] + suffix for line in nquad_lines(ntriples) if line.strip())
         return by_graph
 
     def graphs(self) -> dict[str, list[str]]:
         """Every graph the build writes, by IRI: each source's graph, the shared graphs, the
         registry, the reference graphs and the extra graphs; lines as N-Quads (small builds:
         ``canonical_nquads`` streams)."""
-        return {name: chunk.decode("utf-8").splitlines(keepends=True) for name, chunk in self._canonical_graphs()}
+        return {name: nquad_lines(chunk.decode("utf-8"), keepends=True) for name, chunk in self._canonical_graphs()}
 
     def _canonical_graphs(self) -> Iterator[tuple[str, bytes]]:
         small = self._small_graphs()
@@ -312,7 +312,7 @@ class BuildResult:
             if key is None:
                 yield name, "".join(sorted(small[name])).encode("utf-8")
             elif name in small:  # a page's graph that something else also wrote to: merge
-                lines = set(self.nquads.own_graph(key).decode("utf-8").splitlines(keepends=True)) | small[name]
+                lines = set(nquad_lines(self.nquads.own_graph(key).decode("utf-8"), keepends=True)) | small[name]
                 yield name, "".join(sorted(lines)).encode("utf-8")
             else:
                 yield name, self.nquads.own_graph(key)
@@ -330,7 +330,7 @@ class BuildResult:
         count = sum(len(lines) for lines in small.values())
         for graph, key, lines in self.nquads.own_graphs():
             if graph in small:
-                count += len(set(self.nquads.own_graph(key).decode("utf-8").splitlines(keepends=True)) - small[graph])
+                count += len(set(nquad_lines(self.nquads.own_graph(key).decode("utf-8"), keepends=True)) - small[graph])
             else:
                 count += lines
         return count
@@ -375,30 +375,7 @@ def _read_one(item: DocumentInput, version: str) -> tuple[DocumentFacts, PageGra
     graph = str(iris.document_graph_iri(facts.source.identity))
     own_lines, shared = facts_to_graph_lines(facts, version)
     own = set(own_lines)
-    text = "".join(sorted(own))
-    if not text.isascii() and any(char in text for char in _ODD_LINE_BREAKS):
-        own, shared = _split_own_lines("".join(own_lines) + shared, f" <{graph}> .\n")
-        text = "".join(sorted(own))
-    return facts, PageGraphs(graph, text.encode("utf-8"), len(own), shared)
-
-
-# Characters ``str.splitlines`` breaks a line at that N-Triples escaping leaves in a literal
-# (looked for with ``in``: a regex class took 3.6 ms on a 190 kB text, these 6 us). Where a page's
-# lines hold one, they are split as every page was split before.
-_ODD_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-def _split_own_lines(nquads: str, suffix: str) -> tuple[set[str], str]:
-    """The own graph's lines (those ending with ``suffix``) and the rest, as ``str.splitlines``
-    cuts them: the way every page was split before, kept for a literal holding U+2028 and the like."""
-    own: set[str] = set()
-    shared: list[str] = []
-    for line in nquads.splitlines(keepends=True):
-        if line.endswith(suffix):
-            own.add(line)
-        else:
-            shared.append(line)
-    return own, "".join(shared)
+    return facts, PageGraphs(graph, "".join(sorted(own)).encode("utf-8"), len(own), shared)
 
 
 def _read_all(items: list[DocumentInput], version: str, jobs: int,
@@ -507,7 +484,7 @@ def replace_source_update(graph: URIRef, nquads: str) -> str:
     """One SPARQL Update that makes ``graph`` exactly its new quads and rewrites its registry
     entry, adding the shared-graph quads that come with it: old or new, never both."""
     blocks: dict[str, list[str]] = {}
-    for line in nquads.splitlines():
+    for line in nquad_lines(nquads):
         if line.strip():
             body = line.rstrip()[:-1].rstrip()
             split = body.rfind(" <")
@@ -625,7 +602,7 @@ def _load_extra_graphs(result: BuildResult, store: GraphStore) -> None:
     for name, ntriples in result.extra_graphs.items():
         if name not in present:
             suffix = f" {nt_term(name)} .\n"
-            nquads = "".join(line[: line.rfind(" .")] + suffix for line in ntriples.splitlines() if line.strip())
+            nquads = "".join(line[: line.rfind(" .")] + suffix for line in nquad_lines(ntriples) if line.strip())
             store.bulk_load(nquads.encode("utf-8"), [name])
         family = str(name).rsplit("/", 1)[0] + "/"
         older = [other for other in present if str(other).startswith(family) and other != name]

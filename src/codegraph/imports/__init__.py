@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 from ..collector import paused_cycle_collection
 from ..rdf import iris
 from ..rdf.namespaces import bind_prefixes
+from ..rdf.terms import nquad_lines
 from ..store.base import GraphStore
 from .graph import write_records
 from .mcd import read_mcd
@@ -120,7 +121,7 @@ class ImportBatch:
 
         small: dict[str, set[str]] = {}
         for key in self.nquads:
-            for line in chain(self.nquads.shared[key], self.nquads.entries[key].splitlines(keepends=True)):
+            for line in chain(self.nquads.shared[key], nquad_lines(self.nquads.entries[key], keepends=True)):
                 small.setdefault(_graph_of(line), set()).add(line)
         if include_reference:
             for name, lines in reference_nquads().items():

@@ -294,7 +294,7 @@ def facts_to_nquads(facts: DocumentFacts, version: str) -> str:
 def facts_to_graph_lines(facts: DocumentFacts, version: str) -> tuple[list[str], str]:
     """``facts_to_nquads`` in two parts: the document's own graph as its lines (each once, bar an
     evidence line a fact line repeats), then the text of the shared graphs, in the same order.
-    Each item of the list is one line unless a literal holds a character ``str.splitlines``
-    also breaks at (U+2028, U+2029, NEL), which N-Triples leaves unescaped."""
+    Split the shared text with ``nquad_lines``: a literal may hold U+2028, U+2029 or NEL, which
+    N-Triples leaves unescaped and ``str.splitlines`` would break at."""
     mapper = _DocumentMapper(facts, version).map()
     return mapper.own_list(), "".join(mapper.shared_lines())

@@ -156,6 +156,19 @@ def sparql_term(term: Node) -> str:
     return token
 
 
+def nquad_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines of N-Triples or N-Quads text. Only ``\n`` ends a line: N-Triples escapes line
+    feeds and carriage returns in literals but leaves U+2028, U+2029 and NEL as they are (a file
+    name may hold them), and ``str.splitlines`` would break a line at each of them."""
+    lines = text.split("\n")
+    last = lines.pop()  # "" when the text ends with a newline
+    if keepends:
+        lines = [line + "\n" for line in lines]
+    if last:
+        lines.append(last)
+    return lines
+
+
 def ntriple_line(s: Node, p: Node, o: Node) -> str:
     """One N-Triples line."""
     return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"

@@ -27,7 +27,7 @@ from rdflib.term import Identifier, Node
 from ..choices import STORE_WAIT_SECONDS
 from ..errors import GraphInputError, StoreBusyError, StoreNotFoundError, StoreReadOnlyError
 from ..rdf.iris import is_codegraph_graph
-from ..rdf.terms import nt_term, ntriple_line, to_oxigraph, to_rdflib
+from ..rdf.terms import nquad_lines, nt_term, ntriple_line, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 from .locking import StoreLock, lock_store
 from .rocksdb_state import data_state
@@ -390,7 +390,7 @@ def _holds_store(path: Path) -> bool:
 def _quads_as_graph_blocks(nquads: str) -> str:
     """N-Quads lines as ``GRAPH <g> { ... }`` blocks of INSERT DATA (each line ends ``<g> .``)."""
     blocks: dict[str, list[str]] = {}
-    for line in nquads.splitlines():
+    for line in nquad_lines(nquads):
         if not line.strip():
             continue
         head, _, graph = line.rstrip()[:-1].rstrip().rpartition(" ")
