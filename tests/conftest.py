@@ -31,6 +31,16 @@ def seed_report(seed_build):
     return validate_graph(seed_build.dataset)
 
 
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    """The test corpus (tests/corpus) built into an embedded store, once per module; tests must not change it."""
+    from codegraph import OxigraphStore, load_into_store
+
+    store = OxigraphStore(tmp_path_factory.mktemp("store") / "store")
+    load_into_store(build([ROOT / "tests" / "corpus"], jobs=1), store)
+    return store
+
+
 @pytest.fixture()
 def seed_copy(tmp_path) -> Path:
     target = tmp_path / "docs" / SEED.name

@@ -5,24 +5,14 @@ validation in parts on several cores gives the findings of one whole run."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from codegraph import OxigraphStore, build, export_graph, load_into_store, serialize
+from codegraph import export_graph, serialize
 from codegraph.validate import partition
 from codegraph.validate.check import validate_dataset, validate_store
-
-CORPUS = Path(__file__).parent / "corpus"
-
-
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory) -> OxigraphStore:
-    store = OxigraphStore(tmp_path_factory.mktemp("store") / "store")
-    load_into_store(build([CORPUS], jobs=1), store)
-    return store
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "nt"])
