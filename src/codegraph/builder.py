@@ -58,6 +58,7 @@ from .rdf.terms import nquad_line, nquad_lines, nt_term
 from .read import read_document
 from .reference import dataset_nquads, reference_nquads
 from .store.base import GraphStore
+from .store.replace import replace_source
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 BULK_BATCH_DOCUMENTS = 1000
@@ -480,21 +481,6 @@ def registered_sources(store: GraphStore) -> dict[URIRef, RegisteredSource]:
     return sources
 
 
-def replace_source_update(graph: URIRef, nquads: str) -> str:
-    """One SPARQL Update that makes ``graph`` exactly its new quads and rewrites its registry
-    entry, adding the shared-graph quads that come with it: old or new, never both."""
-    blocks: dict[str, list[str]] = {}
-    for line in nquad_lines(nquads):
-        if line.strip():
-            body = line.rstrip()[:-1].rstrip()
-            split = body.rfind(" <")
-            blocks.setdefault(body[split + 1 :], []).append(body[:split] + " .")
-    inserts = " ".join(f"GRAPH {name} {{ {' '.join(lines)} }}" for name, lines in blocks.items())
-    return (f"DROP SILENT GRAPH {nt_term(graph)} ;\n"
-            f"DELETE WHERE {{ GRAPH {nt_term(iris.SOURCES_GRAPH)} {{ {nt_term(graph)} ?p ?o }} }} ;\n"
-            f"INSERT DATA {{ {inserts} }}")
-
-
 def retire_sources(store: GraphStore, graphs: Sequence[URIRef]) -> None:
     """Drop these sources' graphs and registry entries (one update each), then the shared nodes
     nobody points at any more."""
@@ -565,7 +551,7 @@ def load_into_store(result: BuildResult, store: GraphStore, *, prune: bool = Fal
             report.unchanged.append(key)
         elif entry is not None or graph in present:
             entry_lines = "".join(registry_lines(key, facts.source.sha256, SOURCE_KIND_DOCUMENT, activity))
-            store.update(replace_source_update(graph, result.nquads[key] + entry_lines))
+            replace_source(store, graph, result.nquads[key] + entry_lines)
             report.replaced.append(key)
         else:
             fresh.append(facts)

@@ -205,7 +205,8 @@ def load_import(batch: ImportBatch, store: GraphStore, include_reference: bool =
     the shared graphs lose what nobody uses; a new one goes in through the store's bulk loader
     (a large table in seconds, where one update takes minutes), and is entered in the registry
     only once it is in. ``progress(done, total, source)`` hears each imported source go in."""
-    from ..builder import collect_shared_garbage, registered_sources, replace_source_update
+    from ..builder import collect_shared_garbage, registered_sources
+    from ..store.replace import replace_source
 
     if include_reference:
         from ..reference import reference_nquads
@@ -225,7 +226,7 @@ def load_import(batch: ImportBatch, store: GraphStore, include_reference: bool =
         if entry is not None and entry.sha256 == records.import_sha256 and entry.activity == activity and graph in present:
             continue  # this version is what the store holds
         if entry is not None or graph in present:
-            store.update(replace_source_update(graph, batch.nquads[key]))
+            replace_source(store, graph, batch.nquads[key])
             replaced = True
             continue
         store.bulk_load(batch.nquads.own[key], [graph])
