@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from codegraph import OxigraphStore, export_graph, import_payer_policy, load_import_into_store
+from codegraph import MemoryStore, OxigraphStore, export_graph, import_payer_policy, load_import_into_store
 from codegraph.rdf import iris
+from codegraph.store import GraphStore
 from codegraph.store.replace import source_replacement
 
 HEADER = "code_system,code,payer,line_of_business,status,prior_auth,policy_id,effective_from,supporting_icd10\n"
@@ -33,7 +34,7 @@ def _write(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def _spy_updates(store: OxigraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _spy_updates(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     sent: list[str] = []
     update = store.update
 
@@ -61,10 +62,11 @@ EDITS = {
 }
 
 
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_a_reimported_table_equals_a_clean_import_of_its_new_version(tmp_path, monkeypatch, edit):
+def test_a_reimported_table_equals_a_clean_import_of_its_new_version(tmp_path, monkeypatch, edit, kind):
     table = _write(tmp_path / "policies.csv", BASE)
-    with OxigraphStore(tmp_path / "store") as store:
+    with (OxigraphStore(tmp_path / "store") if kind == "oxigraph" else MemoryStore()) as store:
         load_import_into_store(import_payer_policy([table]), store)
         _write(table, EDITS[edit](BASE))
         sent = _spy_updates(store, monkeypatch)
