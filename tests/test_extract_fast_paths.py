@@ -11,6 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codegraph.extract import anatomy, concepts
+from codegraph.read.patterns import Caseless, ascii_lower
 from codegraph.vocab import anatomy_lexicon, clinical_lexicon
 from codegraph.vocab.lexicon import Lexicon, LexiconEntry
 
@@ -63,3 +65,50 @@ def test_a_form_that_matches_ascii_regardless_of_case_keeps_the_case_ignoring_se
 def test_a_lowered_search_keeps_offsets_and_word_boundaries():
     lexicon = Lexicon({form: LexiconEntry(form, "anatomy", None) for form in ("knee", "knee joint")})
     assert mentions(lexicon, "Into the KNEE JOINT, not knee-deep or KNEEs; the Knee.") == [("knee joint", 9, 19), ("knee", 49, 53)]
+
+
+# -- case-ignoring patterns searched on lowered text -------------------------------------------
+
+CASELESS = [value for module in (anatomy, concepts) for value in vars(module).values() if isinstance(value, Caseless)]
+
+
+def reference_spans(pattern: Caseless, text: str, anchored: bool) -> tuple[int, int] | None:
+    match = pattern.pattern.match(text) if anchored else pattern.pattern.search(text)
+    return match.span() if match else None
+
+
+def caseless_spans(pattern: Caseless, text: str, anchored: bool) -> tuple[int, int] | None:
+    lower = ascii_lower(text)
+    match = pattern.match(text, lower) if anchored else pattern.search(text, lower)
+    return match.span() if match else None
+
+
+def test_every_caseless_pattern_of_the_extractors_is_checked():
+    assert len(CASELESS) >= 15
+
+
+def test_caseless_patterns_match_the_corpus_where_case_ignoring_ones_do():
+    matched = 0
+    for pattern in CASELESS:
+        for line in LINES:
+            for text in (line, line.upper()):
+                for anchored in (False, True):
+                    expected = reference_spans(pattern, text, anchored)
+                    assert caseless_spans(pattern, text, anchored) == expected, (pattern.pattern.pattern, text)
+                    matched += expected is not None
+    assert matched > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefhiknoprstuvwxyINTOAVDHRS -_,;:'\u00e9\u0130\u017f", max_size=60))
+def test_caseless_patterns_match_arbitrary_text_where_case_ignoring_ones_do(text):
+    for pattern in CASELESS:
+        for anchored in (False, True):
+            assert caseless_spans(pattern, text, anchored) == reference_spans(pattern, text, anchored)
+
+
+def test_text_that_is_not_ascii_is_searched_with_case_ignored():
+    assert ascii_lower("Into the KNEE") == "into the knee"
+    assert ascii_lower("\u017fkin") is None  # long s: matches "s" only when case is ignored
+    pattern = Caseless(r"\bskin\b")
+    assert pattern.search("\u017fkin", ascii_lower("\u017fkin")) is not None
