@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegraph.extract import anatomy, concepts
+from codegraph.read import read_document
 from codegraph.read.patterns import Caseless, ascii_lower
 from codegraph.vocab import anatomy_lexicon, clinical_lexicon
 from codegraph.vocab.lexicon import Lexicon, LexiconEntry
@@ -112,3 +113,16 @@ def test_text_that_is_not_ascii_is_searched_with_case_ignored():
     assert ascii_lower("\u017fkin") is None  # long s: matches "s" only when case is ignored
     pattern = Caseless(r"\bskin\b")
     assert pattern.search("\u017fkin", ascii_lower("\u017fkin")) is not None
+
+
+# -- where a span is ---------------------------------------------------------------------------
+
+
+def test_locate_is_the_section_and_line_asked_apart():
+    checked = 0
+    for path in sorted(CORPUS.iterdir()):
+        doc = read_document(path)
+        for offset in range(0, len(doc.text) + 2, 7):
+            assert doc.locate(offset) == (doc.section_at(offset).name, doc.line_at(offset)), (path.name, offset)
+            checked += 1
+    assert checked > 1000

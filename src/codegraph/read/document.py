@@ -101,6 +101,13 @@ class Document:
         index = bisect.bisect_right(self._section_starts, offset) - 1
         return self.sections[max(0, index)]
 
+    def locate(self, offset: int) -> tuple[str, int]:
+        """(``section_at(offset).name``, ``line_at(offset)``) in one call: every evidence span asks both."""
+        section = self.sections[max(0, bisect.bisect_right(self._section_starts, offset) - 1)].name
+        if not self.lines:
+            return section, 1
+        return section, self.lines[max(0, bisect.bisect_right(self._line_starts, offset) - 1)].number
+
     def sentences(self, line: Line) -> tuple[tuple[int, int, str], ...]:
         """The sentences of ``line`` as (start, end, text), computed once per line and document."""
         cache = self._sentence_cache
