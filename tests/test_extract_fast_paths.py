@@ -10,11 +10,13 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rdflib import RDF, SKOS
 
 from codegraph.extract import anatomy, concepts
+from codegraph.extract.code_lists import _known_modifiers
 from codegraph.read import read_document
 from codegraph.read.patterns import Caseless, ascii_lower
-from codegraph.vocab import anatomy_lexicon, clinical_lexicon
+from codegraph.vocab import anatomy_lexicon, clinical_lexicon, scheme_graph
 from codegraph.vocab.lexicon import Lexicon, LexiconEntry
 
 CORPUS = Path(__file__).parent / "corpus" / "documents"
@@ -126,3 +128,14 @@ def test_locate_is_the_section_and_line_asked_apart():
             assert doc.locate(offset) == (doc.section_at(offset).name, doc.line_at(offset)), (path.name, offset)
             checked += 1
     assert checked > 1000
+
+
+# -- the shipped modifier list -----------------------------------------------------------------
+
+
+def test_known_modifiers_are_the_notations_of_the_modifier_concepts():
+    graph = scheme_graph("modifiers")
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    expected = {str(notation) for concept, notation in graph.subject_objects(SKOS.notation) if concept in concepts}
+    assert _known_modifiers() == expected
+    assert {"25", "59", "RT"} <= expected
