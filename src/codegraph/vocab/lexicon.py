@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +69,17 @@ class Lexicon:
     def __init__(self, entries: dict[str, LexiconEntry]):
         self._entries = entries
         # An empty lexicon matches nothing ("(?!)"), not the empty string.
-        body = rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])"
-        self._pattern = re.compile(body, re.IGNORECASE)
+        self._body = rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])"
         # The forms are lower case: ASCII text lowered and searched case-sensitively gives the
         # same mentions in half the time (IGNORECASE compares every character both ways). Only
         # when no form holds a character that matches an ASCII one regardless of case ("ſ", "ı").
-        self._lower_pattern = None if _folds_to_ascii(entries) else re.compile(body)
+        self._lower_pattern = None if _folds_to_ascii(entries) else re.compile(self._body)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """The matcher with case ignored, for text that is not ASCII (compiled when first needed:
+        a large lexicon takes tens of milliseconds to compile, and most pages are ASCII)."""
+        return re.compile(self._body, re.IGNORECASE)
 
     def __len__(self) -> int:
         return len({(e.label, e.role) for e in self._entries.values()})
