@@ -33,7 +33,9 @@ class Caseless:
     matches the text with case ignored; other text is searched as it is, with case ignored
     (lowering "İ" gives two characters; "ſ" matches "s" only when case is ignored).
 
-    Callers lower a text once with ``ascii_lower`` and give both to each search."""
+    The pattern must be written in lower case, with no character outside ASCII that matches an
+    ASCII one when case is ignored. Callers lower a text once with ``ascii_lower`` and give both
+    to each search (tests/test_extract_fast_paths.py checks every such pattern of the extractors)."""
 
     __slots__ = ("pattern", "_lower")
 
