@@ -125,6 +125,21 @@ def test_a_file_that_grows_past_its_stat_size_is_read_only_to_the_limit(tmp_path
     _refused(path, "too large", "more than 200 bytes", max_bytes=200)
 
 
+def test_a_file_that_grows_past_its_stat_size_within_the_limit_is_read_whole(tmp_path, monkeypatch):
+    """The page is read in the size stat gives, then the rest: what it grew by is not lost."""
+    path = tmp_path / "page.txt"
+    text = "CPT 1001T - Example\n\nSummary & Overview\n" + "The procedure is described here. " * 10 + "\n"
+    path.write_text(text, encoding="utf-8")
+    real_stat = Path.stat
+
+    def small_stat(self, *args, **kwargs):
+        result = real_stat(self, *args, **kwargs)
+        return os.stat_result((result.st_mode, *result[1:6], 10, *result[7:]))
+
+    monkeypatch.setattr(Path, "stat", small_stat)
+    assert read_document(path, max_bytes=len(text) + 50).text == text
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_symlink_to_dev_zero_is_refused_without_reading(tmp_path):
     link = tmp_path / "zero.txt"

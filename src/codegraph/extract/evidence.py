@@ -16,13 +16,8 @@ def evidence(doc: Document, start: int, end: int) -> Evidence:
         stripped = span.lstrip()
         start += len(span) - len(stripped)
         end = start + len(stripped.rstrip())
-    return Evidence(
-        section=doc.section_at(start).name,
-        start=start,
-        end=end,
-        line=doc.line_at(start),
-        quote=doc.original[start:end],
-    )
+    section, line = doc.locate(start)
+    return Evidence(section, start, end, line, doc.original[start:end])
 
 
 def line_evidence(doc: Document, line: Line) -> Evidence:

@@ -53,6 +53,19 @@ _NT_IN_SCHEME, _NT_SEE_ALSO, _NT_CATEGORY = (nt_term(term) for term in (_IN_SCHE
 _NT_SCHEMES = {system: nt_term(scheme) for system, scheme in CODE_SYSTEMS.items()}
 
 
+def _evidence_tails(end: str) -> tuple[str, str, str, str]:
+    """The lines of an evidence block that are the same for every span but their subject, from
+    the predicate on (``end`` closes a line in its graph)."""
+    return (f" {_NT_TYPE} {_NT_EVIDENCE}{end}", f" {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end}",
+            f" {_NT_TYPE} {_NT_POSITION_SELECTOR}{end}", f" {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end}")
+
+
+@lru_cache(maxsize=256)
+def _section_term(section: str) -> str:
+    # Every evidence node names its section, one of a few ids.
+    return string_term(section)
+
+
 @lru_cache(maxsize=16)
 def _category_term(notation: str) -> str:
     return nt_term(iris.value_iri("code-category", notation))
@@ -73,6 +86,7 @@ class TripleWriter:
         self._codes: dict[tuple[str, str], URIRef] = {}  # shared nodes already written
         self._payers: dict[str, URIRef] = {}
         self._payer_terms: dict[str, str] = {}  # name -> the payer's N-Triples form (``payer_term``)
+        self._evidence_tails: tuple[str, str, str, str] | None = None  # ``_evidence_tails`` of the own graph
 
     # -- term forms -----------------------------------------------------------------------
 
@@ -158,23 +172,27 @@ class TripleWriter:
         # (tests/test_fast_paths.py checks they are the same terms)
         position, exact = f"{subject[:-1]}/position>", f"{subject[:-1]}/quote>"
         end_ = self._own_suffix
+        tails = self._evidence_tails
+        if tails is None:
+            tails = self._evidence_tails = _evidence_tails(end_)
+        typed, specific, position_typed, quote_typed = tails
         # One item a line (joined, the same text as one block): a worker sets them without splitting.
         self._blocks.extend((
-            f"{subject} {_NT_TYPE} {_NT_EVIDENCE}{end_}",
+            subject + typed,
             f"{subject} {_NT_IN_DOCUMENT} {document}{end_}",
-            f"{subject} {_NT_SECTION} {string_term(section)}{end_}",
+            f"{subject} {_NT_SECTION} {_section_term(section)}{end_}",
             f"{subject} {_NT_START} {first}{end_}",
             f"{subject} {_NT_END} {last}{end_}",
             f"{subject} {_NT_LINE} {integer_term(line)}{end_}",
             f"{subject} {_NT_QUOTE} {text}{end_}",
-            f"{subject} {_NT_TYPE} {_NT_SPECIFIC_RESOURCE}{end_}",
+            subject + specific,
             f"{subject} {_NT_HAS_SOURCE} {document}{end_}",
             f"{subject} {_NT_HAS_SELECTOR} {position}{end_}",
             f"{subject} {_NT_HAS_SELECTOR} {exact}{end_}",
-            f"{position} {_NT_TYPE} {_NT_POSITION_SELECTOR}{end_}",
+            position + position_typed,
             f"{position} {_NT_OA_START} {first}{end_}",
             f"{position} {_NT_OA_END} {last}{end_}",
-            f"{exact} {_NT_TYPE} {_NT_QUOTE_SELECTOR}{end_}",
+            exact + quote_typed,
             f"{exact} {_NT_OA_EXACT} {text}{end_}",
         ))
 

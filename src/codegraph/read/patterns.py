@@ -23,3 +23,33 @@ def word_start(pattern: str) -> str:
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(word_start(pattern), flags)``."""
     return re.compile(word_start(pattern), flags)
+
+
+class Caseless:
+    """A case-ignoring pattern that searches ASCII text lowered, case-sensitively and in the
+    literal-first form: the engine then skips to each alternative's first letter instead of
+    comparing every character both ways. Lowering ASCII text keeps every offset and word
+    boundary, so a pattern written in lower case matches the lowered text exactly where it
+    matches the text with case ignored; other text is searched as it is, with case ignored
+    (lowering "İ" gives two characters; "ſ" matches "s" only when case is ignored).
+
+    The pattern must be written in lower case, with no character outside ASCII that matches an
+    ASCII one when case is ignored. Callers lower a text once with ``ascii_lower`` and give both
+    to each search (tests/test_extract_fast_paths.py checks every such pattern of the extractors)."""
+
+    __slots__ = ("pattern", "_lower")
+
+    def __init__(self, pattern: str):
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+        self._lower = compile_fast(pattern)
+
+    def search(self, text: str, lower: str | None) -> re.Match[str] | None:
+        return self.pattern.search(text) if lower is None else self._lower.search(lower)
+
+    def match(self, text: str, lower: str | None) -> re.Match[str] | None:
+        return self.pattern.match(text) if lower is None else self._lower.match(lower)
+
+
+def ascii_lower(text: str) -> str | None:
+    """``text`` lowered for ``Caseless`` patterns, or None when it is not ASCII."""
+    return text.lower() if text.isascii() else None

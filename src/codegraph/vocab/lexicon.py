@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,15 +69,37 @@ class Lexicon:
     def __init__(self, entries: dict[str, LexiconEntry]):
         self._entries = entries
         # An empty lexicon matches nothing ("(?!)"), not the empty string.
-        self._pattern = re.compile(rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])", re.IGNORECASE)
+        self._body = rf"(?<![\w-])(?:{_alternation(entries) or '(?!)'})(?![\w-])"
+        # The forms are lower case: ASCII text lowered and searched case-sensitively gives the
+        # same mentions in half the time (IGNORECASE compares every character both ways). Only
+        # when no form holds a character that matches an ASCII one regardless of case ("ſ", "ı").
+        self._lower_pattern = None if _folds_to_ascii(entries) else re.compile(self._body)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """The matcher with case ignored, for text that is not ASCII (compiled when first needed:
+        a large lexicon takes tens of milliseconds to compile, and most pages are ASCII)."""
+        return re.compile(self._body, re.IGNORECASE)
 
     def __len__(self) -> int:
         return len({(e.label, e.role) for e in self._entries.values()})
 
     def find(self, text: str, offset: int = 0) -> Iterator[Mention]:
-        for match in self._pattern.finditer(text):
-            entry = self._entries[match.group(0).lower()]
+        if self._lower_pattern is not None and text.isascii():
+            pattern, text = self._lower_pattern, text.lower()
+        else:
+            pattern = self._pattern
+        entries = self._entries
+        for match in pattern.finditer(text):
+            entry = entries[match.group(0).lower()]
             yield Mention(entry, offset + match.start(), offset + match.end())
+
+
+def _folds_to_ascii(forms: Iterable[str]) -> bool:
+    """Whether a character of ``forms`` outside ASCII matches an ASCII letter when case is ignored."""
+    others = {char for form in forms for char in form if not char.isascii()}
+    letters = string.ascii_letters
+    return any(re.fullmatch(re.escape(char), letter, re.IGNORECASE) for char in others for letter in letters)
 
 
 def _alternation(forms: Iterable[str]) -> str:
