@@ -498,33 +498,6 @@ def test_the_same_pages_from_memory_the_embedded_store_and_a_server(seed_build, 
     assert _files(tmp_path / "sites" / "server") == memory
 
 
-def test_the_site_queries_run_side_by_side_only_where_the_store_allows(seed_build, seed_report, tmp_path, monkeypatch):
-    import threading
-
-    from codegraph.site import data as site_data
-
-    store = OxigraphStore(tmp_path / "oxigraph")
-    load_into_store(seed_build, store)
-    alone = site_data.collect_site_data(store, seed_report, threads=1)
-    asked_on: dict[str, str] = {}
-    run_query = site_data.run_query
-
-    def recording(source, name, params=None):
-        asked_on[name] = threading.current_thread().name
-        return run_query(source, name, params)
-
-    monkeypatch.setattr(site_data, "run_query", recording)
-    side_by_side = site_data.collect_site_data(store, seed_report, threads=2)
-    assert sorted(asked_on) == sorted(site_data.SITE_QUERIES)
-    assert all(name.startswith("codegraph-site-query") for name in asked_on.values())
-    assert side_by_side.codes == alone.codes and side_by_side.codes[0].facts and side_by_side.codes[0].sources
-    asked_on.clear()
-    # rdflib's query parser is not thread-safe: a store in memory is asked from this thread only
-    site_data.collect_site_data(MemoryStore(seed_build.dataset), seed_report, threads=2)
-    assert sorted(asked_on) == sorted(site_data.SITE_QUERIES)
-    assert set(asked_on.values()) == {threading.current_thread().name}
-
-
 # ---------------------------------------------------------------- writing the folder
 
 

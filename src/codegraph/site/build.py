@@ -65,9 +65,8 @@ def build_site(store: GraphStore, output: str | Path, *, report: ValidationRepor
                jobs: int | None = None) -> SiteSummary:
     """Write the site for the graph in ``store`` to the folder ``output`` (replaced whole, or not at
     all); ``report`` is the graph's SHACL report, whose findings are the pages' gaps. The code
-    site's queries run on ``jobs`` threads and the code pages are rendered on ``jobs`` cores
-    (default: all) when there are enough of them."""
-    data = collect_site_data(store, report, threads=jobs or os.cpu_count() or 1)
+    pages are rendered on ``jobs`` cores (default: all) when there are enough of them."""
+    data = collect_site_data(store, report)
     renderer = SiteRenderer(data, SiteContext(version=version, source=source_label,
                                               as_of=report.as_of.isoformat() if report.as_of else None, engine=report.engine))
     drawer = DiagramRenderer(enabled=diagrams)

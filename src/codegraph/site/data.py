@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +20,7 @@ from rdflib.term import Node
 
 from ..coverage.matrix import MatrixCell, coverage_matrix
 from ..query import run_query
-from ..store import GraphStore, QueryRows
+from ..store import GraphStore
 from ..validate import Finding, ValidationReport
 
 
@@ -215,7 +212,7 @@ def _file_name(system: str | None, code: str, taken: set[str]) -> str:
     return name
 
 
-def _read_spans(answers: SiteQueries, coverage_rows: list[dict[str, Any]]
+def _read_spans(store: GraphStore, coverage_rows: list[dict[str, Any]]
                 ) -> tuple[dict[tuple[str, str], Span], dict[tuple[str, str], SourceDocument]]:
     """Each code's evidence spans and the documents they lie in, keyed by (code notation, IRI): every
     span of a page that describes the code, and the spans its coverage assertions were read from
@@ -224,7 +221,7 @@ def _read_spans(answers: SiteQueries, coverage_rows: list[dict[str, Any]]
     query joining each span to its code (site-evidence, same rows) costs three times as long."""
     described: dict[str, list[str]] = defaultdict(list)  # document IRI -> notations of the codes it describes
     known: dict[str, tuple[str, str, str | None, int | None]] = {}  # document IRI -> path, sha256, cut kind and line
-    for row in answers.rows("site-documents"):
+    for row in run_query(store, "site-documents").as_dicts():
         document = str(row["document"])
         found = (str(row["path"]), str(row["sha256"]), _text(row["cut_kind"]), _int(row["cut_line"]))
         if document not in known or _order_key(found) < _order_key(known[document]):  # one, whatever the row order
@@ -232,7 +229,7 @@ def _read_spans(answers: SiteQueries, coverage_rows: list[dict[str, Any]]
         if row["code"] is not None and str(row["code"]) not in described[document]:
             described[document].append(str(row["code"]))
     by_evidence: dict[str, list[Span]] = defaultdict(list)
-    for row in answers.rows("site-spans"):
+    for row in run_query(store, "site-spans").as_dicts():
         document = str(row["document"])
         if document not in known:  # a document without path or checksum: not one a page can show
             continue
@@ -272,52 +269,12 @@ def _order_key(found: tuple[str, str, str | None, int | None]) -> tuple[str, str
     return found[0], found[1], found[2] or "", found[3] if found[3] is not None else -1
 
 
-SITE_QUERIES = ("site-code-facts", "site-spans", "site-code-coverage", "site-codes", "site-documents")
-"""The site's queries, the longest first: each runs once, for every code at once."""
-
-
-class SiteQueries:
-    """The site's queries, all asked at once on ``threads`` threads; ``rows(name)`` waits for one.
-
-    Oxigraph evaluates a query outside Python's global lock (pyoxigraph lets go of it while it
-    finds each solution), so on two cores the queries take about as long as the longest of them
-    rather than their sum. The rows are read in the order the site needs them, so sorting them
-    into pages overlaps the queries still running."""
-
-    def __init__(self, store: GraphStore, pool: ThreadPoolExecutor | None):
-        self._answers: dict[str, Future[QueryRows]] = {}
-        self._store = store
-        if pool is not None:
-            self._answers = {name: pool.submit(run_query, store, name) for name in SITE_QUERIES}
-
-    def rows(self, name: str) -> list[dict[str, Any]]:
-        found = self._answers.get(name)
-        return (found.result() if found is not None else run_query(self._store, name)).as_dicts()
-
-
-@contextmanager
-def site_queries(store: GraphStore, threads: int) -> Iterator[SiteQueries]:
-    """The site's queries running on ``threads`` threads (one, or a store whose queries cannot
-    run side by side: each asked when it is read)."""
-    if threads < 2 or not store.parallel_selects:
-        yield SiteQueries(store, None)
-        return
-    with ThreadPoolExecutor(min(threads, len(SITE_QUERIES)), thread_name_prefix="codegraph-site-query") as pool:
-        yield SiteQueries(store, pool)
-
-
-def collect_site_data(store: GraphStore, report: ValidationReport, on: date | None = None, threads: int = 1) -> SiteData:
-    """Run the site's queries once each (for every code at once, on up to ``threads`` threads)
-    and sort the rows into pages. The coverage matrix is for ``on`` (default: the report's as-of
-    date, else today)."""
-    with site_queries(store, threads) as answers:
-        return _collect(store, answers, report, on)
-
-
-def _collect(store: GraphStore, answers: SiteQueries, report: ValidationReport, on: date | None) -> SiteData:
+def collect_site_data(store: GraphStore, report: ValidationReport, on: date | None = None) -> SiteData:
+    """Run the site's queries once each (for every code at once) and sort the rows into pages. The
+    coverage matrix is for ``on`` (default: the report's as-of date, else today)."""
     taken: set[str] = set()
     pages: dict[str, CodePage] = {}
-    for row in answers.rows("site-codes"):
+    for row in run_query(store, "site-codes").as_dicts():
         code = str(row["code"])
         system = _text(row["system"])
         page = CodePage(iri=str(row["code_iri"]), code=code, system=system, category=_text(row["category"]),
@@ -328,9 +285,9 @@ def _collect(store: GraphStore, answers: SiteQueries, report: ValidationReport, 
     for page in pages.values():
         by_notation[page.code].append(page)
 
-    spans, documents = _read_spans(answers, coverage_rows := answers.rows("site-code-coverage"))
+    spans, documents = _read_spans(store, coverage_rows := run_query(store, "site-code-coverage").as_dicts())
 
-    for row in answers.rows("site-code-facts"):
+    for row in run_query(store, "site-code-facts").as_dicts():
         code = str(row["code"])
         found = spans.get((code, str(row["evidence"])))
         fact = Fact(facet=str(row["facet"]), fact=str(row["fact"]), value=str(row["value"]), detail=_text(row["detail"]),

@@ -62,9 +62,6 @@ class GraphStore(ABC):
     """
 
     read_only: bool = False
-    parallel_selects: bool = False
-    """Whether ``select`` may be called from several threads at once and they run side by side
-    (rdflib's query parser is not thread-safe, and its queries hold Python's global lock)."""
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -53,8 +53,6 @@ class OxigraphStore(GraphStore):
     limit) for the codegraph processes that hold the store in the other way, then raises
     ``StoreBusyError``. ``close()`` lets the others in."""
 
-    parallel_selects = True  # pyoxigraph finds each solution outside Python's global lock
-
     def __init__(self, path: str | Path | None, *, create: bool = True, read_only: bool = False,
                  timeout: float | None = STORE_WAIT_SECONDS):
         self.path = Path(path) if path is not None else None
