@@ -319,6 +319,49 @@ def test_a_page_failing_in_a_worker_leaves_the_previous_site(corpus_dataset, tmp
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no staging folder left
 
 
+def test_the_index_is_rendered_while_workers_write_the_code_pages(corpus_dataset, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from codegraph.site import build as site_build
+
+    store = MemoryStore(corpus_dataset[1])
+    build_site(store, tmp_path / "one", source_label="the corpus", jobs=1, as_of=date(2026, 1, 1))
+    workers_alive: list[int] = []
+    index = SiteRenderer.index
+
+    def counting(self):
+        workers_alive.append(len(multiprocessing.active_children()))
+        return index(self)
+
+    monkeypatch.setattr(site_build, "PAGES_PER_PROCESS", 2)
+    monkeypatch.setattr(SiteRenderer, "index", counting)
+    build_site(store, tmp_path / "two", source_label="the corpus", jobs=2, as_of=date(2026, 1, 1))
+    assert workers_alive == [2]  # rendered in this process after the two workers started, not before
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+
+
+def test_the_index_failing_while_workers_run_leaves_the_previous_site(corpus_dataset, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from codegraph.site import build as site_build
+
+    store = MemoryStore(corpus_dataset[1])
+    output = tmp_path / "site"
+    build_site(store, output, source_label="the corpus", jobs=1, as_of=date(2026, 1, 1))
+    before = _tree(output)
+
+    def failing(self):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(site_build, "PAGES_PER_PROCESS", 2)
+    monkeypatch.setattr(SiteRenderer, "index", failing)
+    with pytest.raises(OSError, match="No space left"):
+        build_site(store, output, source_label="the corpus", jobs=2, as_of=date(2026, 2, 1))
+    assert _tree(output) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no staging folder left
+    assert multiprocessing.active_children() == []  # the workers are stopped, not left running
+
+
 # ---------------------------------------------------------------- matrix, validation report, other pages
 
 

@@ -71,17 +71,22 @@ def build_site(store: GraphStore, output: str | Path, *, report: ValidationRepor
                                               as_of=report.as_of.isoformat() if report.as_of else None, engine=report.engine))
     drawer = DiagramRenderer(enabled=diagrams)
     with replacing_directory(output) as folder:
-        assets = folder / "assets"
-        assets.mkdir()
-        for name in ASSETS:
-            (assets / name).write_bytes(resources.files("codegraph.site").joinpath("assets", name).read_bytes())
-        (assets / SEARCH_INDEX).write_text(search_index_script(store, data), encoding="utf-8")
-        (folder / "index.html").write_text(renderer.index(), encoding="utf-8")
-        (folder / "matrix.html").write_text(renderer.matrix(), encoding="utf-8")
-        (folder / "validation.html").write_text(render_html(report, title="codegraph validation report", index_href="index.html"), encoding="utf-8")
         codes = folder / "codes"
         codes.mkdir()
-        drawn = _write_code_pages(_PageWork(renderer, drawer, data.codes, codes), jobs or os.cpu_count() or 1, progress)
+
+        def write_site_pages() -> None:
+            assets = folder / "assets"
+            assets.mkdir()
+            for name in ASSETS:
+                (assets / name).write_bytes(resources.files("codegraph.site").joinpath("assets", name).read_bytes())
+            (assets / SEARCH_INDEX).write_text(search_index_script(store, data), encoding="utf-8")
+            (folder / "index.html").write_text(renderer.index(), encoding="utf-8")
+            (folder / "matrix.html").write_text(renderer.matrix(), encoding="utf-8")
+            (folder / "validation.html").write_text(render_html(report, title="codegraph validation report", index_href="index.html"),
+                                                    encoding="utf-8")
+
+        drawn = _write_code_pages(_PageWork(renderer, drawer, data.codes, codes), jobs or os.cpu_count() or 1, progress,
+                                  meanwhile=write_site_pages)
     return SiteSummary(path=Path(output), codes=[page.label for page in data.codes], pages=3 + len(data.codes),
                        diagrams=drawn, diagram_note=drawer.missing_note, counts=report.counts())
 
@@ -114,14 +119,17 @@ def _write_slice(bounds: tuple[int, int]) -> tuple[int, int]:
     return bounds[1] - bounds[0], _write_pages(_WORK, *bounds)
 
 
-def _write_code_pages(work: _PageWork, jobs: int, progress: Callable[[int, int, str], None] | None) -> int:
+def _write_code_pages(work: _PageWork, jobs: int, progress: Callable[[int, int, str], None] | None,
+                      meanwhile: Callable[[], None]) -> int:
     """Write every code page, shared out among ``jobs`` forked processes when there are enough
     pages (each page is a pure function of the site's data, so the files are the same bytes
-    whichever process writes them); the number with a diagram drawn."""
+    whichever process writes them), and run ``meanwhile`` (the site's other pages) in this
+    process while they do, rather than before they start; the number with a diagram drawn."""
     total = len(work.pages)
     processes = min(jobs, total // PAGES_PER_PROCESS)
     # fork hands the workers the data without pickling it; where there is no fork, one process
     if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        meanwhile()
         drawn = 0
         for done, page in enumerate(work.pages, start=1):
             drawn += _write_pages(work, done - 1, done)
@@ -134,8 +142,10 @@ def _write_code_pages(work: _PageWork, jobs: int, progress: Callable[[int, int, 
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
+            written = pool.imap(_write_slice, slices)
+            meanwhile()
             done = drawn = 0
-            for count, slice_drawn in pool.imap(_write_slice, slices):
+            for count, slice_drawn in written:
                 done += count
                 drawn += slice_drawn
                 if progress is not None:

@@ -125,7 +125,8 @@ class OxigraphStore(GraphStore):
                 found = made[value] = to_rdflib(value)
             return found
 
-        rows = [tuple(None if (value := solution[name]) is None else term(value) for name in variables) for solution in solutions]
+        # A solution iterates its values in the order of ``variables``: no look-up by name per value
+        rows = [tuple(None if value is None else term(value) for value in solution) for solution in solutions]
         return QueryRows(variables, rows)
 
     def graph_names(self) -> list[URIRef]:
