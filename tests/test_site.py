@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from bs4 import BeautifulSoup
 from rdflib import URIRef
 
 from codegraph import MemoryStore, OxigraphStore, add_import, build, build_site, import_mcd, import_payer_policy, load_into_store
+from codegraph.query import run_query
 from codegraph.rdf.namespaces import CG
 from codegraph.site import SiteOutputError
-from codegraph.site.data import Span
+from codegraph.site.data import Span, span_rows
 from codegraph.site.excerpts import blocks, excerpts
 from codegraph.site.render import SiteRenderer
 
@@ -567,3 +569,34 @@ def test_gaps_between_spans_are_counted_never_filled():
     assert [e.missing_before for e in found[0].excerpts] == [8, 2]  # ", " between the clauses
     assert "".join(p.text for e in found[0].excerpts for p in e.pieces) == "First clause" + "second clause"
     assert [s.quote for s in spans] == ["First clause", "second clause", "Last line"]
+
+
+def _span_row_counts(rows) -> Counter:
+    return Counter(tuple(sorted((column, str(value)) for column, value in row.items())) for row in rows)
+
+
+def test_span_rows_read_by_scans_are_the_querys_rows(corpus_store):
+    rows = list(span_rows(corpus_store))
+    assert len(rows) > 500
+    assert _span_row_counts(rows) == _span_row_counts(run_query(corpus_store, "site-spans").as_dicts())
+
+
+def test_span_rows_keep_the_querys_repeats_and_combinations():
+    store = OxigraphStore.in_memory()
+    cg = "https://w3id.org/codegraph/ontology#"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    lines = []
+    for graph in ("https://example.org/g1", "https://example.org/g2"):  # the same span in two graphs
+        lines += [f'<https://example.org/e1> <{cg}{p}> {o} <{graph}> .' for p, o in (
+            ("inDocument", "<https://example.org/d>"), ("startOffset", f'"1"^^{integer}'), ("endOffset", f'"5"^^{integer}'),
+            ("line", f'"2"^^{integer}'), ("section", '"Overview"'), ("quote", '"text"'))]
+    lines += [f'<https://example.org/e2> <{cg}{p}> {o} <https://example.org/g1> .' for p, o in (
+        ("inDocument", "<https://example.org/d>"), ("startOffset", f'"7"^^{integer}'), ("endOffset", f'"9"^^{integer}'),
+        ("line", f'"3"^^{integer}'), ("section", '"Steps"'), ("quote", '"one"'), ("quote", '"two"'))]  # two quotes: two rows
+    lines += [f'<https://example.org/e3> <{cg}inDocument> <https://example.org/d> <https://example.org/g1> .']  # no offsets: no row
+    store.load_nquads("\n".join(lines).encode("utf-8") + b"\n", [])
+    rows = list(span_rows(store))
+    assert _span_row_counts(rows) == _span_row_counts(run_query(store, "site-spans").as_dicts())
+    # e1's six triples each come twice (once per graph): the join repeats every combination, 2**6 rows
+    assert Counter(str(row["evidence"]) for row in rows) == {"https://example.org/e1": 64, "https://example.org/e2": 2}
+    assert sorted(str(row["quote"]) for row in rows if str(row["evidence"]).endswith("e2")) == ["one", "two"]
