@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
+from ..store import GraphStore, OxigraphStore
 from .engines import resolve
 from .engines.pyshacl_engine import NAME as PYSHACL
 from .shapes import SH
@@ -113,6 +115,20 @@ def _active(shapes: Graph) -> set[Node]:
     return active
 
 
+def store_input(store: GraphStore, shapes: Graph, engine: str) -> bytes:
+    """``engine_input`` of the store's N-Triples dump, read from an embedded store predicate by
+    predicate: its dump's time goes to spelling out terms (466k triples at 1,000 pages: 5.8 s),
+    so the triples left out are better never written."""
+    predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
+    if predicates is None or not isinstance(store, OxigraphStore):
+        return engine_input(store.dump_ntriples(), shapes, engine)
+    embedded = store.store
+    return b"".join(
+        ox.serialize((quad.triple for quad in embedded.quads_for_pattern(None, ox.NamedNode(predicate), None, None)),
+                     format=ox.RdfFormat.N_TRIPLES) or b""
+        for predicate in sorted(predicates))
+
+
 def _prefixes(shapes: Graph) -> dict[str, str]:
     """Every ``sh:declare`` of the shapes graph, prefix -> namespace."""
     found = {}
@@ -172,4 +188,4 @@ def _path_predicates(predicate: object) -> set[URIRef] | None:
     return None
 
 
-__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates"]
+__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates", "store_input"]
