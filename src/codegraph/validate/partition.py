@@ -112,7 +112,7 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
 def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date,
                 shapes: Graph | None) -> list[EngineResult]:
     shapes = shapes if shapes is not None else shapes_for_run(as_of)
-    blobs = [reference_nt, *(engine_input(blob, shapes, engine) for blob in checkpoint.dump_ntriples(graphs))]
+    blobs = [reference_nt, engine_input(b"".join(checkpoint.dump_ntriples(graphs)), shapes, engine)]
     return run_engine(engine, ValidationData([], ntriples=blobs), shapes)
 
 
