@@ -98,11 +98,12 @@ def engine_input(ntriples: bytes, shapes: Graph, engine: str) -> bytes:
 
 
 def _active(shapes: Graph) -> set[Node]:
-    """The nodes of ``shapes`` an engine evaluates: the node shapes and the shapes with a target,
-    the constraint components (they apply wherever their parameters are), and all they refer to.
+    """The nodes of ``shapes`` an engine evaluates: the node shapes, the shapes with a target
+    (classes among them), the constraint components (they apply wherever their parameters are), and all they refer to.
     A property shape or qualified value shape only a removed node shape used is not among them
     (``shapes_without`` leaves those behind)."""
     pending: list[Node] = [*shapes.subjects(RDF.type, SH.NodeShape), *shapes.subjects(RDF.type, SH.ConstraintComponent),
+                           *shapes.subjects(RDF.type, RDFS.Class),  # a shape that is a class targets its instances
                            *(s for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
                              for s in shapes.subjects(target, None))]
     active: set[Node] = set()
