@@ -180,7 +180,7 @@ def test_the_store_gives_the_engine_the_lines_it_reads(planted_store):
     left = shapes_without(shapes_for_run(AS_OF), [*STORE_WIDE, annotation.SHAPE])
     dump = store.dump_ntriples()
     read = store_input(store, left, FAST).splitlines()
-    assert sorted(read) == sorted(engine_input(dump, left, FAST).splitlines())
+    assert set(read) == set(engine_input(dump, left, FAST).splitlines())  # a triple in two graphs may come once
     assert 0 < len(read) < len(dump.splitlines())
     assert not any(line.split(b" ")[1] == b"<http://www.w3.org/ns/oa#hasSelector>" for line in read)
     assert sorted(store_input(store, left, "pyshacl").splitlines()) == sorted(dump.splitlines())  # the reference reads everything

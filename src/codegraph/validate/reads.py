@@ -117,17 +117,17 @@ def _active(shapes: Graph) -> set[Node]:
 
 
 def store_input(store: GraphStore, shapes: Graph, engine: str) -> bytes:
-    """``engine_input`` of the store's N-Triples dump, read from an embedded store predicate by
-    predicate: its dump's time goes to spelling out terms (466k triples at 1,000 pages: 5.8 s),
-    so the triples left out are better never written."""
+    """``engine_input`` of the store's N-Triples dump, written by an embedded store as one
+    CONSTRUCT over the union of its graphs: its dump's time goes to spelling out terms, so the
+    triples left out are better never written (1,000 pages, quiet: 2.6 s for the 237k triples
+    read, against 5.5 s to dump all 466k and drop the rest; 3.5 s asking predicate by predicate)."""
     predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
     if predicates is None or not isinstance(store, OxigraphStore):
         return engine_input(store.dump_ntriples(), shapes, engine)
-    embedded = store.store
-    return b"".join(
-        ox.serialize((quad.triple for quad in embedded.quads_for_pattern(None, ox.NamedNode(predicate), None, None)),
-                     format=ox.RdfFormat.N_TRIPLES) or b""
-        for predicate in sorted(predicates))
+    values = " ".join(f"<{predicate}>" for predicate in sorted(predicates))
+    triples = store.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
+    return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _prefixes(shapes: Graph) -> dict[str, str]:
