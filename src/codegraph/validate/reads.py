@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
-from ..store import GraphStore, OxigraphStore
 from .engines import resolve
 from .engines.pyshacl_engine import NAME as PYSHACL
 from .shapes import SH
@@ -116,20 +114,6 @@ def _active(shapes: Graph) -> set[Node]:
     return active
 
 
-def store_input(store: GraphStore, shapes: Graph, engine: str) -> bytes:
-    """``engine_input`` of the store's N-Triples dump, written by an embedded store as one
-    CONSTRUCT over the union of its graphs: its dump's time goes to spelling out terms, so the
-    triples left out are better never written (1,000 pages, quiet: 2.6 s for the 237k triples
-    read, against 5.5 s to dump all 466k and drop the rest; 3.5 s asking predicate by predicate)."""
-    predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
-    if predicates is None or not isinstance(store, OxigraphStore):
-        return engine_input(store.dump_ntriples(), shapes, engine)
-    values = " ".join(f"<{predicate}>" for predicate in sorted(predicates))
-    triples = store.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", use_default_graph_as_union=True)
-    assert isinstance(triples, ox.QueryTriples)
-    return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-
-
 def _prefixes(shapes: Graph) -> dict[str, str]:
     """Every ``sh:declare`` of the shapes graph, prefix -> namespace."""
     found = {}
@@ -189,4 +173,4 @@ def _path_predicates(predicate: object) -> set[URIRef] | None:
     return None
 
 
-__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates", "store_input"]
+__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates"]
