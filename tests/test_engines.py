@@ -87,7 +87,7 @@ def test_the_cli_offers_the_same_engines():
 
 @pytest.mark.parametrize("graph", ["seed", "planted", "imports"])
 def test_store_wide_shapes_give_the_engines_results(fixture_graphs, graph):
-    """The shapes checked as one query over an embedded store (validate/native.py) give exactly
+    """The shapes checked as queries over an embedded store (validate/native.py, annotation.py) give exactly
     the results pySHACL and the fast engine give for them, and a store validation with them
     gives pySHACL's findings."""
     from datetime import date
@@ -95,6 +95,7 @@ def test_store_wide_shapes_give_the_engines_results(fixture_graphs, graph):
     from rdflib import URIRef
 
     from codegraph import OxigraphStore
+    from codegraph.validate import annotation
     from codegraph.validate.check import validate_store
     from codegraph.validate.engines import ValidationData, run_engine
     from codegraph.validate.native import STORE_WIDE, store_wide_results
@@ -109,14 +110,14 @@ def test_store_wide_shapes_give_the_engines_results(fixture_graphs, graph):
     store.replace_graphs(graphs)
     shapes = shapes_for_run(date.fromisoformat(str(AS_OF)) if not isinstance(AS_OF, date) else AS_OF)
     native, done = store_wide_results(store, shapes, reference)
-    assert done == list(STORE_WIDE)
+    assert done == [*STORE_WIDE, annotation.SHAPE]
 
     def key(result):
         return tuple(str(x) for x in (result.focus, result.path, result.value, result.source_shape, result.severity,
                                       result.component, result.message))
 
     for engine in ("pyshacl", FAST):
-        own = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes_subset(shapes, list(STORE_WIDE)))
+        own = run_engine(engine, ValidationData(reference, ntriples=[store.dump_ntriples()]), shapes_subset(shapes, done))
         assert sorted(map(key, own)) == sorted(map(key, native)), engine
     assert validate_store(store, engine="fast", as_of=AS_OF, jobs=1).findings == \
         validate_store(store, engine="pyshacl", as_of=AS_OF, jobs=1).findings

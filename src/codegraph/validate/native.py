@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ..rdf.terms import to_rdflib
 from ..store import GraphStore, OxigraphStore
+from . import annotation
 from .engines.base import EngineResult
 from .negation import rewrite_negations
 from .shapes import CGSH, SH
@@ -37,7 +38,10 @@ STORE_WIDE = (CGSH.CoverageDecisionShape, CGSH.DiagnosisCodeShape, CGSH.FacetDec
 query checks in less CPU time than shifty (``cgsh:ProcedureStepSequenceShape`` costs both the same
 at 1,000 pages, and its query 26 s at 10,000). ``cgsh:SourceDisagreementShape``'s query grows
 faster than the store (1.4 s at 1,000 pages, 26 s at 10,000) but stays below shifty's 3.3 s per
-part of 1,000 pages."""
+part of 1,000 pages.
+
+``cgsh:EvidenceAnnotationShape``, whose constraints are core ones, is checked by queries of its
+own (``validate/annotation.py``) where its definition is the one they were written for."""
 
 _THIS = re.compile(r"\$this\b")
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z_0-9]*)\}")
@@ -52,7 +56,8 @@ def store_wide_results(store: GraphStore, shapes: Graph, reference: Iterable[Gra
 
 
 def store_wide_shapes(store: GraphStore, shapes: Graph, reference: Iterable[Graph]) -> list[URIRef]:
-    """The shapes of ``STORE_WIDE`` that can be checked over ``store`` (see ``store_wide_results``)."""
+    """The shapes of ``STORE_WIDE`` (and ``validate/annotation.py``'s) that can be checked over
+    ``store`` (see ``store_wide_results``)."""
     if not isinstance(store, OxigraphStore):
         return []
     done: list[URIRef] = []
@@ -65,6 +70,10 @@ def store_wide_shapes(store: GraphStore, shapes: Graph, reference: Iterable[Grap
         if constraints is None or not _store_holds(store, reference, [text for text, _m, _p in constraints], shapes, held):
             continue
         done.append(shape)
+    if annotation.applies(shapes) and (annotation.SHAPE, RDF.type, SH.NodeShape) in shapes \
+            and shapes.value(annotation.SHAPE, SH.deactivated) != Literal(True) \
+            and _store_holds(store, reference, annotation.QUERIES, shapes, held):
+        done.append(annotation.SHAPE)
     return done
 
 
@@ -73,6 +82,9 @@ def run_store_wide(store: GraphStore, shapes: Graph, chosen: Iterable[URIRef]) -
     results: list[EngineResult] = []
     for shape in chosen:
         assert isinstance(store, OxigraphStore)
+        if shape == annotation.SHAPE:
+            results.extend(annotation.annotation_results(store.store, shapes))
+            continue
         constraints = _constraints(shapes, shape)
         assert constraints is not None
         severity = shapes.value(shape, SH.severity)

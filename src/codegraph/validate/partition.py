@@ -31,6 +31,7 @@ from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS
 from ..rdf.namespaces import CG
 from ..store.base import Checkpoint, GraphStore
 from .engines import EngineResult, ValidationData, run_engine
+from .reads import engine_input
 from .shapes import shapes_for_run
 
 DOCUMENTS_PER_PART = 1_000
@@ -110,8 +111,9 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
 
 def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date,
                 shapes: Graph | None) -> list[EngineResult]:
-    blobs = [reference_nt, *checkpoint.dump_ntriples(graphs)]
-    return run_engine(engine, ValidationData([], ntriples=blobs), shapes if shapes is not None else shapes_for_run(as_of))
+    shapes = shapes if shapes is not None else shapes_for_run(as_of)
+    blobs = [reference_nt, engine_input(b"".join(checkpoint.dump_ntriples(graphs)), shapes, engine)]
+    return run_engine(engine, ValidationData([], ntriples=blobs), shapes)
 
 
 def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | None:
