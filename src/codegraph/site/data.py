@@ -24,7 +24,7 @@ from rdflib.term import Node
 from ..coverage.matrix import MatrixCell, coverage_matrix
 from ..query import run_query
 from ..rdf.namespaces import CG
-from ..rdf.terms import to_rdflib
+from ..rdf.terms import rdflib_terms
 from ..store import GraphStore, OxigraphStore
 from ..validate import Finding, ValidationReport
 
@@ -283,14 +283,7 @@ def span_rows(store: GraphStore) -> Iterator[dict[str, Any]]:
     if not isinstance(store, OxigraphStore):
         yield from run_query(store, "site-spans").as_dicts()
         return
-    terms: dict[Any, Node] = {}
-
-    def term(value: Any) -> Node:
-        found = terms.get(value)
-        if found is None:
-            found = terms[value] = to_rdflib(value)
-        return found
-
+    term = rdflib_terms()
     # One pattern a query, over the union default graph as site-spans reads it (a triple two
     # graphs hold comes twice); a query reads a pattern faster than quads_for_pattern does.
     values: dict[str, dict[Any, list[Any]]] = {}

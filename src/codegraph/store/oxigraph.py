@@ -27,7 +27,7 @@ from rdflib.term import Identifier, Node
 from ..choices import STORE_WAIT_SECONDS
 from ..errors import GraphInputError, StoreBusyError, StoreNotFoundError, StoreReadOnlyError
 from ..rdf.iris import is_codegraph_graph
-from ..rdf.terms import nquad_lines, nt_term, ntriple_line, to_oxigraph, to_rdflib
+from ..rdf.terms import nquad_lines, nt_term, ntriple_line, rdflib_terms, to_oxigraph, to_rdflib
 from .base import Checkpoint, GraphStore, Quad, QueryRows, Triple
 from .locking import StoreLock, lock_store
 from .rocksdb_state import data_state
@@ -115,16 +115,7 @@ class OxigraphStore(GraphStore):
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError("select() runs SELECT queries only")
         variables = [v.value for v in solutions.variables]
-        # Rows repeat their terms (codes, documents, statuses, small numbers): each distinct term is
-        # made into an rdflib term once per query (a typed literal costs ~13 us to make).
-        made: dict[object, Node] = {}
-
-        def term(value: object) -> Node:
-            found = made.get(value)
-            if found is None:
-                found = made[value] = to_rdflib(value)
-            return found
-
+        term = rdflib_terms()  # each distinct term made once per query
         # A solution iterates its values in the order of ``variables``: no look-up by name per value
         rows = [tuple(None if value is None else term(value) for value in solution) for solution in solutions]
         return QueryRows(variables, rows)
