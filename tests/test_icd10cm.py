@@ -73,3 +73,18 @@ def test_codes_for_condition_through_the_hierarchy(icd_store, seed_build):
     for condition, expected in (("R10-R19", ["1001T"]), ("18", ["1001T"]), ("R15", ["1001T"]), ("K50-K52", [])):
         rows = icd_store.query(bind_parameters(spec, {"condition": condition}), use_default_graph_as_union=True)
         assert sorted({r["code"].value for r in rows}) == expected, condition
+
+
+def test_the_text_names_each_concept_as_its_iri_and_escapes_labels_as_the_store_writes_them(icd_store):
+    from codegraph.vocab.icd10cm import _node, concept_iri
+
+    # The lines are written as text; each item is named by the IRI concept_iri gives it.
+    for item in ("18", "R10-R19", "R15", "R15.9", "H35.3113"):
+        assert _node(item) == concept_iri(item).n3()
+    with pytest.raises(ValueError, match="not a code or block"):
+        _node("R15 9>")
+    # A label holding a tab is written "\t", as pyoxigraph writes it, and reads back as the tab.
+    (line,) = [line for line in icd10cm_ntriples().splitlines() if line.startswith(f"<{ICD}H35.3113> <http://www.w3.org/2004/02/skos/core#prefLabel>")]
+    assert "involvement/\\tadvanced dry stage" in line
+    (row,) = _value(icd_store, f"SELECT ?label WHERE {{ <{ICD}H35.3113> skos:prefLabel ?label }}")
+    assert row["label"].value.endswith("involvement/\tadvanced dry stage")

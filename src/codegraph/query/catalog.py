@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import CatalogError, UnknownQueryError
@@ -44,6 +45,7 @@ _SERVICE = re.compile(r"(?<![\w:.-])SERVICE\s+(?:SILENT\s+)?(?P<target><[^>]*>|[
 _FROM = re.compile(r"(?<![\w:.-])FROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)  # each run of a catalog query binds into the same text: scan it once
 def code_only(text: str) -> str:
     """``text`` with its comments and string literals blanked out (same length, same offsets), so a
     keyword found in it is a keyword of the query, not words in a comment or a string."""
