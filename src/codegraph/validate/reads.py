@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
+from ..store import GraphStore, OxigraphStore
 from .engines import resolve
 from .engines.pyshacl_engine import NAME as PYSHACL
 from .shapes import SH
@@ -93,6 +95,26 @@ def engine_input(ntriples: bytes, shapes: Graph, engine: str) -> bytes:
     a fast engine (at 1,000 pages shifty took half its time on the rest); all of them for
     pySHACL, the reference, so its findings still check this module's."""
     return ntriples if resolve(engine) == PYSHACL else only_read(ntriples, shapes)
+
+
+def store_input(store: GraphStore, shapes: Graph, engine: str) -> bytes:
+    """``engine_input`` of the store's N-Triples dump, written by an embedded store as one
+    CONSTRUCT over the union of its graphs: a dump's time goes to spelling out terms, so the
+    triples left out are better never written (at 1,000 pages, 237k of 466k triples; about half
+    the time of dumping all and dropping lines)."""
+    predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
+    if predicates is None or not isinstance(store, OxigraphStore):
+        return engine_input(store.dump_ntriples(), shapes, engine)
+    values = " ".join(f"<{predicate}>" for predicate in sorted(predicates))
+    triples = store.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
+    try:
+        return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    finally:
+        # Dropped here, not at the function's end: without this the result's hold on the store
+        # outlived the call (cause not found), and tests/test_validation_kept.py could not
+        # reopen the store for writing after a validation.
+        del triples
 
 
 def _active(shapes: Graph) -> set[Node]:
@@ -173,4 +195,4 @@ def _path_predicates(predicate: object) -> set[URIRef] | None:
     return None
 
 
-__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates"]
+__all__ = ["engine_input", "keep_predicates", "only_read", "read_predicates", "store_input"]
