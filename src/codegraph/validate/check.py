@@ -96,7 +96,7 @@ def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None 
     if not queried:
         query()
     if results is None:
-        results = run_engine(engine, ValidationData(reference, ntriples=[store_input(store, remaining, engine)]), remaining)
+        results = run_engine(engine, ValidationData(reference, ntriples=[store_input(store, remaining, engine, reference)]), remaining)
     return _report(results + native, StoreView(store), engine, day)
 
 
