@@ -121,3 +121,33 @@ def test_store_wide_shapes_give_the_engines_results(fixture_graphs, graph):
         assert sorted(map(key, own)) == sorted(map(key, native)), engine
     assert validate_store(store, engine="fast", as_of=AS_OF, jobs=1).findings == \
         validate_store(store, engine="pyshacl", as_of=AS_OF, jobs=1).findings
+
+
+@pytest.mark.parametrize("graph", ["planted", "imports"])
+def test_the_planned_store_wide_queries_give_the_queries_as_written(fixture_graphs, graph, monkeypatch):
+    """The VALUES blocks native.py adds to some shapes' queries (``_PLANNED``) apply to the shapes
+    as they are, and change no result: the same results, one by one, as the queries as written."""
+    from rdflib import URIRef
+
+    from codegraph import OxigraphStore
+    from codegraph.validate import native
+    from codegraph.validate.shapes import CGSH, shapes_for_run
+
+    shapes = shapes_for_run(AS_OF)
+    planned = [CGSH.SourceDisagreementShape, CGSH.CoverageDecisionShape]
+    selects = [text for shape in planned for text, _message, _prefixes in native._constraints(shapes, shape)]
+    assert sorted(native._PLANNED) == sorted(native.hashlib.sha256(text.encode("utf-8")).hexdigest() for text in selects)
+    assert all(native._planned(text, text) != text for text in selects)
+
+    store = OxigraphStore(None)
+    store.replace_graphs({URIRef(str(g.identifier)): list(g) for g in fixture_graphs[graph].graphs() if len(g)})
+
+    def results() -> list[tuple[str, ...]]:
+        found = native.run_store_wide(store, shapes, planned)
+        return sorted(tuple(str(x) for x in (r.focus, r.path, r.value, r.source_shape, r.message)) for r in found)
+
+    with_plans = results()
+    monkeypatch.setattr(native, "_PLANNED", {})
+    assert results() == with_plans
+    fired = {row[3].rsplit("#")[-1] for row in with_plans}
+    assert fired == ({"SourceDisagreementShape", "CoverageDecisionShape"} if graph == "planted" else {"CoverageDecisionShape"})

@@ -14,7 +14,7 @@ from codegraph.validate import annotation
 from codegraph.validate.check import validate_store
 from codegraph.validate.engines import FAST, ValidationData, run_engine
 from codegraph.validate.native import STORE_WIDE, store_wide_results
-from codegraph.validate.reads import keep_predicates, read_predicates
+from codegraph.validate.reads import engine_input, keep_predicates, read_classes, read_predicates, store_input
 from codegraph.validate.shapes import SH, ontology_graph, shapes_for_run, shapes_subset, shapes_without
 from codegraph.vocab import available_schemes, scheme_graph
 
@@ -174,3 +174,48 @@ def test_keep_predicates_keeps_whole_lines():
     assert keep_predicates(b"\n".join(lines) + b"\n", [URIRef("urn:q")]) == lines[1] + b"\n" + lines[2] + b"\n"
     assert keep_predicates(b"\n".join(lines) + b"\n", [URIRef("urn:r")]) == b""
 
+
+def test_the_store_gives_the_engine_the_lines_it_reads(planted_store):
+    store, reference = planted_store
+    left = shapes_without(shapes_for_run(AS_OF), [*STORE_WIDE, annotation.SHAPE])
+    dump = store.dump_ntriples()
+    read = set(store_input(store, left, FAST, reference).splitlines())
+    filtered = set(engine_input(dump, left, FAST).splitlines())  # a triple in two graphs may come once: compared as sets
+    typed = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    assert {line for line in read if line.split(b" ")[1] != typed} == {line for line in filtered if line.split(b" ")[1] != typed}
+    dropped = filtered - read
+    assert read <= filtered and all(line.split(b" ")[1] == typed for line in dropped)
+    # The selectors' types go (only the annotation shape, checked by queries, asks about them); evidence keeps its type.
+    assert {line.split(b" ")[2] for line in dropped} >= {b"<http://www.w3.org/ns/oa#TextPositionSelector>",
+                                                         b"<http://www.w3.org/ns/oa#TextQuoteSelector>"}
+    assert f"<{T}fine> {typed.decode()} <{CG.Evidence}> .".encode() in read
+    assert not any(line.split(b" ")[1] == b"<http://www.w3.org/ns/oa#hasSelector>" for line in read)
+    # The engine's results are the same from what it is given as from the whole store.
+    given = run_engine(FAST, ValidationData(reference, ntriples=[b"\n".join(sorted(read)) + b"\n"]), left)
+    assert given and sorted(map(_key, given)) == sorted(map(_key, run_engine(FAST, ValidationData(reference, ntriples=[dump]), left)))
+    assert sorted(store_input(store, left, "pyshacl").splitlines()) == sorted(dump.splitlines())  # the reference reads everything
+
+
+_CLASS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:ex:> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:S a sh:NodeShape ; sh:targetClass ex:A ; sh:property [ sh:path ex:p ; sh:class ex:B ] ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this ex:q ?x . ?x a ex:C . ?x rdf:type/rdfs:subClassOf* ex:D }" ] .
+"""
+
+
+@pytest.mark.parametrize(("changed", "expected"), [
+    ("", {"A", "B", "C", "D"}),
+    ("ex:T a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path rdf:type ; sh:hasValue ex:E ] .", None),  # reads types as values
+    ('ex:T a sh:NodeShape ; sh:targetNode ex:n ; sh:sparql [ sh:select "SELECT $this WHERE { $this a ?type }" ] .', None),
+    ('ex:T a sh:NodeShape ; sh:targetNode ex:n ; sh:sparql [ sh:select "SELECT $this WHERE { $this rdf:type/ex:r ex:F }" ] .', None),
+])
+def test_the_classes_the_shapes_ask_about(changed, expected):
+    shapes = Graph().parse(data=_CLASS_SHAPES + changed, format="turtle")
+    for declared in ("ex", "rdf", "rdfs"):  # the prefixes the queries use, as the shapes declare them
+        shapes.add((URIRef("urn:prefixes"), SH.declare, URIRef(f"urn:declare-{declared}")))
+    for prefix, namespace in (("ex", "urn:ex:"), ("rdf", str(RDF)), ("rdfs", str(RDFS))):
+        shapes.add((URIRef(f"urn:declare-{prefix}"), SH.prefix, Literal(prefix)))
+        shapes.add((URIRef(f"urn:declare-{prefix}"), SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
+    found = read_classes(shapes)
+    assert (None if found is None else {str(c).removeprefix("urn:ex:") for c in found}) == expected

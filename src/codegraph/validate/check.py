@@ -27,7 +27,7 @@ from .engines import DEFAULT, EngineResult, ValidationData, resolve, run_engine
 from .engines.pyshacl_engine import NAME as PYSHACL
 from .native import run_store_wide, store_wide_shapes
 from .partition import validate_parts
-from .reads import engine_input
+from .reads import store_input
 from .report import Finding, ValidationReport
 from .shapes import CGSH, SH, node_shapes, ontology_graph, owner_shape, shapes_for_run, shapes_graph, shapes_without
 
@@ -96,7 +96,7 @@ def validate_store(store: GraphStore, engine: str = DEFAULT, as_of: date | None 
     if not queried:
         query()
     if results is None:
-        results = run_engine(engine, ValidationData(reference, ntriples=[engine_input(store.dump_ntriples(), remaining, engine)]), remaining)
+        results = run_engine(engine, ValidationData(reference, ntriples=[store_input(store, remaining, engine, reference)]), remaining)
     return _report(results + native, StoreView(store), engine, day)
 
 

@@ -18,6 +18,7 @@ any shape not listed here, the engine checks the shape as before.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -42,6 +43,25 @@ part of 1,000 pages.
 
 ``cgsh:EvidenceAnnotationShape``, whose constraints are core ones, is checked by queries of its
 own (``validate/annotation.py``) where its definition is the one they were written for."""
+
+_DECIDED = "VALUES ?decided { cgstatus:covered cgstatus:not-covered cgstatus:conditional cgstatus:experimental }"
+_OPPOSED = ("VALUES (?statusNode ?otherNode) { (cgstatus:covered cgstatus:not-covered) (cgstatus:covered cgstatus:experimental) "
+            "(cgstatus:conditional cgstatus:not-covered) (cgstatus:conditional cgstatus:experimental) (cgstatus:not-covered cgstatus:covered) "
+            "(cgstatus:not-covered cgstatus:conditional) (cgstatus:experimental cgstatus:covered) (cgstatus:experimental cgstatus:conditional) }")
+_PLANNED = {
+    # cgsh:SourceDisagreementShape: the opposed pairs its FILTER lets through, first.
+    "c2aedd522aa2271c7963bb21a22fed28a0a785dbe4455388a108f9537dafd0ca": ("WHERE {", _OPPOSED),
+    # cgsh:CoverageDecisionShape's three constraints: the decisions their OPTIONAL's FILTER lets through.
+    "ec9d38e85df2408b6fc22027cc3d8b728973e09f31b871d6bc52c2675caabbe6": ("OPTIONAL {", _DECIDED),
+    "a0951210cc089800ee99e535c1872bf584ed3e8af3256fb9560eb0b1ff0f4c66": ("OPTIONAL {", _DECIDED),
+    "a7c977fe30da43260526560ad51c858119ac6fa4d993868a9a8b92bb740e5b8a": ("OPTIONAL {", _DECIDED),
+}
+"""sha256 of a constraint's ``sh:select`` as written in the shapes -> (the text after which a
+pattern is added in the store-wide query, the pattern). Each pattern is a VALUES block that
+restates a FILTER of the same group: the terms that FILTER lets through are IRIs, which its ``=``
+and VALUES' sameTerm compare alike, so the answers are the same; Oxigraph then starts from those
+few terms instead of every coverage assertion (1,000 pages: cgsh:SourceDisagreementShape 1.9 s
+-> 0.7 s, loaded). A shape's query edited since no longer matches its digest and runs as written."""
 
 _THIS = re.compile(r"\$this\b")
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z_0-9]*)\}")
@@ -156,7 +176,7 @@ def _reference_held(store: OxigraphStore, reference: list[Graph], predicate: Nod
 def _run(store: ox.Store, shape: URIRef, select: str, message: str, prefixes: str, targets: list[URIRef],
          severity: URIRef) -> list[EngineResult]:
     target = " UNION ".join(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> }}" for cls in targets)
-    body = _THIS.sub("?this", rewrite_negations(select))
+    body = _planned(select, _THIS.sub("?this", rewrite_negations(select)))
     # The shape's query as a sub-select over every target at once; DISTINCT as pySHACL keeps each
     # distinct solution once (and the union of the store's graphs may repeat a triple).
     query = f"{prefixes}\nSELECT DISTINCT * WHERE {{ {{ {target} }} {{ {body} }} }}"
@@ -181,6 +201,16 @@ def _run(store: ox.Store, shape: URIRef, select: str, message: str, prefixes: st
             component=SH.SPARQLConstraintComponent,
             message=_fill(message, row)))
     return results
+
+
+def _planned(select: str, body: str) -> str:
+    """``body`` (``select`` as it will run) with the pattern ``_PLANNED`` adds for ``select``, if any."""
+    plan = _PLANNED.get(hashlib.sha256(select.encode("utf-8")).hexdigest())
+    if plan is None:
+        return body
+    anchor, pattern = plan
+    at = body.index(anchor) + len(anchor)
+    return f"{body[:at]}\n{pattern}\n{body[at:]}"
 
 
 def _fill(message: str, row: dict[str, Node]) -> str:
