@@ -373,7 +373,9 @@ class _PiecesReader(io.RawIOBase):
     def __init__(self, fd: int, pieces: list[bytes | tuple[int, int]]) -> None:
         super().__init__()
         self._fd = fd
-        self._pieces = pieces[::-1]  # the next piece last: popped in O(1)
+        # The next piece last (popped in O(1)); bytes as views, so reading on in one is no copy
+        self._pieces: list[memoryview | tuple[int, int]] = [
+            piece if isinstance(piece, tuple) else memoryview(piece) for piece in reversed(pieces)]
 
     def readable(self) -> bool:
         return True
@@ -381,12 +383,13 @@ class _PiecesReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         while self._pieces:
             piece = self._pieces.pop()
+            data: bytes | memoryview
             if isinstance(piece, tuple):
                 offset, length = piece
                 data = os.pread(self._fd, min(len(buffer), length), offset)
                 if not data:
                     raise OSError(f"the build's spool ends before offset {offset}")
-                rest: bytes | tuple[int, int] = (offset + len(data), length - len(data))
+                rest: memoryview | tuple[int, int] = (offset + len(data), length - len(data))
                 left = length - len(data)
             else:
                 data, rest = piece[: len(buffer)], piece[len(buffer) :]
