@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier, Node
@@ -160,11 +161,16 @@ class GraphStore(ABC):
         for name, triples in grouped.items():
             self.add_triples(name, triples)
 
-    def bulk_load(self, nquads: bytes | Path, graphs: Sequence[URIRef]) -> None:
-        """Load N-Quads (bytes, or a file of them) that fill ``graphs``, which must be new to the
-        store, as fast as the store can. A failure removes those graphs again. Not atomic against
-        a crash: callers record a source as current only after its graphs are in (``build.py``)."""
-        self.load_nquads(nquads.read_bytes() if isinstance(nquads, Path) else nquads, graphs)
+    def bulk_load(self, nquads: bytes | Path | BinaryIO, graphs: Sequence[URIRef]) -> None:
+        """Load N-Quads (bytes, a file of them, or a binary stream) that fill ``graphs``, which
+        must be new to the store, as fast as the store can. A failure removes those graphs again.
+        Not atomic against a crash: callers record a source as current only after its graphs are
+        in (``build.py``)."""
+        if isinstance(nquads, Path):
+            nquads = nquads.read_bytes()
+        elif not isinstance(nquads, bytes):
+            nquads = nquads.read()
+        self.load_nquads(nquads, graphs)
 
     # -- life ---------------------------------------------------------------------------------
 

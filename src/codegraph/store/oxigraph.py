@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -234,7 +234,7 @@ class OxigraphStore(GraphStore):
         if parts:
             self._writable.update(" ;\n".join(parts))
 
-    def bulk_load(self, nquads: bytes | Path, graphs: Sequence[URIRef]) -> None:
+    def bulk_load(self, nquads: bytes | Path | BinaryIO, graphs: Sequence[URIRef]) -> None:
         store = self._writable
         _take_sequence_number(store)
         try:
@@ -244,7 +244,7 @@ class OxigraphStore(GraphStore):
                 with nquads.open("rb") as handle:
                     while block := handle.read(BULK_LOAD_BLOCK):
                         store.bulk_load(block + handle.readline(), format=ox.RdfFormat.N_QUADS)
-            else:
+            else:  # bytes, or a stream the loader reads as it parses
                 store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError):
             self.drop_graphs(graphs)
