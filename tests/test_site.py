@@ -18,9 +18,10 @@ from codegraph import MemoryStore, OxigraphStore, add_import, build, build_site,
 from codegraph.query import run_query
 from codegraph.rdf.namespaces import CG
 from codegraph.site import SiteOutputError
-from codegraph.site.data import Span, span_rows
+from codegraph.site.data import Span
 from codegraph.site.excerpts import blocks, excerpts
 from codegraph.site.render import SiteRenderer
+from codegraph.site.rows import catalog_rows, oxigraph_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
@@ -571,14 +572,69 @@ def test_gaps_between_spans_are_counted_never_filled():
     assert [s.quote for s in spans] == ["First clause", "second clause", "Last line"]
 
 
-def _span_row_counts(rows) -> Counter:
-    return Counter(tuple(sorted((column, str(value)) for column, value in row.items())) for row in rows)
+def _row_counts(rows) -> Counter:
+    """Rows as a multiset, each term in its N-Triples form (an IRI and a string of the same text differ)."""
+    return Counter(tuple(sorted((column, None if value is None else value.n3()) for column, value in row.items())) for row in rows)
 
 
-def test_span_rows_read_by_scans_are_the_querys_rows(corpus_store):
-    rows = list(span_rows(corpus_store))
-    assert len(rows) > 500
-    assert _span_row_counts(rows) == _span_row_counts(run_query(corpus_store, "site-spans").as_dicts())
+@pytest.fixture(scope="module")
+def corpus_oxigraph(corpus_dataset) -> OxigraphStore:
+    """The corpus with its coverage imports in an embedded store (in memory)."""
+    store = OxigraphStore.in_memory()
+    store.load_nquads(corpus_dataset[1].serialize(format="nquads", encoding="utf-8"), [])
+    return store
+
+
+@pytest.mark.parametrize("name", ["site-code-facts", "site-code-coverage", "site-spans"])
+def test_the_oxigraph_form_of_a_site_query_gives_the_catalog_querys_rows(corpus_oxigraph, name):
+    assert oxigraph_text(name) is not None  # the embedded store runs its own form of this query
+    rows = catalog_rows(corpus_oxigraph, name)
+    assert len(rows) > 100
+    assert _row_counts(rows) == _row_counts(run_query(corpus_oxigraph, name).as_dicts())
+
+
+def test_other_stores_run_the_catalog_text(corpus_dataset):
+    store = MemoryStore(corpus_dataset[1])
+    assert catalog_rows(store, "site-code-coverage") == run_query(store, "site-code-coverage").as_dicts()
+    assert oxigraph_text("site-codes") is None  # no Oxigraph form: the catalog text everywhere
+
+
+def test_the_oxigraph_forms_keep_optional_and_repeated_values():
+    """Edge cases the corpus may not hold: a node an OPTIONAL reaches without the value it reads
+    (prior authorization without a notation, a policy without a title, a facet without a label),
+    a fact with two places of service, a date under both properties, triples in two graphs."""
+    store = OxigraphStore.in_memory()
+    cg, skos, ex = "https://w3id.org/codegraph/ontology#", "http://www.w3.org/2004/02/skos/core#", "https://example.org/"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    triples = [
+        ("code", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{cg}BillingCode>"), ("code", f"{skos}notation", '"1001T"'),
+        ("code", f"{cg}siteOfService", f"<{ex}site>"), ("site", f"{cg}evidence", f"<{ex}ev1>"), ("site", f"{cg}text", '"Office"'),
+        ("site", f"{cg}placeOfService", f"<{ex}pos11>"), ("site", f"{cg}placeOfService", f"<{ex}pos22>"),
+        ("pos11", f"{skos}notation", '"11"'), ("pos11", f"{skos}prefLabel", '"Office"'), ("pos22", f"{skos}notation", '"22"'),
+        ("code", f"{cg}procedureStep", f"<{ex}step>"), ("step", f"{cg}evidence", f"<{ex}ev2>"),
+        ("step", f"{cg}stepOrder", f'"2"^^{integer}'), ("step", f"{cg}text", '"Incise"'), ("step", f"{cg}stepKind", f"<{ex}kind>"),
+        ("step", f"{cg}valueCutOff", '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'),
+        ("code", f"{cg}declaredUnavailable", f"<{ex}gap>"), ("gap", f"{cg}evidence", f"<{ex}ev3>"),
+        ("gap", f"{cg}text", '"Not stated"'), ("gap", f"{cg}facet", f"<{ex}facet>"),
+        ("assertion", f"{cg}billingCode", f"<{ex}code>"), ("assertion", f"{cg}payer", f"<{ex}payer>"),
+        ("payer", "http://schema.org/name", '"Aetna"'), ("assertion", f"{cg}coverageStatus", f"<{ex}covered>"),
+        ("covered", f"{skos}notation", '"covered"'), ("assertion", f"{cg}priorAuthorization", f"<{ex}auth>"),
+        ("assertion", f"{cg}policy", f"<{ex}policy>"), ("policy", "http://schema.org/url", f'"{ex}policy.pdf"'),
+        ("assertion", f"{cg}effectiveFrom", '"2025-01-01"'), ("assertion", f"{cg}effectiveDate", '"2025-02-01"'),
+        ("assertion", f"{cg}evidence", f"<{ex}ev4>"), ("assertion", f"{cg}evidence", f"<{ex}ev5>"),
+    ]
+    lines = [f"<{ex}{s}> <{p}> {o} <{ex}{graph}> ." for s, p, o in triples for graph in ("g1", "g2")]
+    store.load_nquads("\n".join(lines).encode("utf-8") + b"\n", [])
+    facts = catalog_rows(store, "site-code-facts")
+    assert _row_counts(facts) == _row_counts(run_query(store, "site-code-facts").as_dicts())
+    assert sorted((str(r["facet"]), str(r["value"]), str(r["detail"]), str(r["cut_off"])) for r in facts) == [
+        ("place-of-service", "11", "Office", "None"), ("place-of-service", "22", "None", "None"),
+        ("site-of-service", "Office", "None", "None"), ("step", "Incise", "None", "true"), ("unavailable", "Not stated", "None", "None")]
+    coverage = catalog_rows(store, "site-code-coverage")
+    assert _row_counts(coverage) == _row_counts(run_query(store, "site-code-coverage").as_dicts())
+    assert sorted((str(r["prior_auth"]), str(r["policy_title"]), str(r["policy_url"]), str(r["effective_from"]), str(r["evidence"]))
+                  for r in coverage) == [("None", "None", f"{ex}policy.pdf", day, f"{ex}ev{n}")
+                                         for day in ("2025-01-01", "2025-02-01") for n in (4, 5)]
 
 
 def test_span_rows_keep_the_querys_repeats_and_combinations():
@@ -595,8 +651,8 @@ def test_span_rows_keep_the_querys_repeats_and_combinations():
         ("line", f'"3"^^{integer}'), ("section", '"Steps"'), ("quote", '"one"'), ("quote", '"two"'))]  # two quotes: two rows
     lines += [f'<https://example.org/e3> <{cg}inDocument> <https://example.org/d> <https://example.org/g1> .']  # no offsets: no row
     store.load_nquads("\n".join(lines).encode("utf-8") + b"\n", [])
-    rows = list(span_rows(store))
-    assert _span_row_counts(rows) == _span_row_counts(run_query(store, "site-spans").as_dicts())
+    rows = catalog_rows(store, "site-spans")
+    assert _row_counts(rows) == _row_counts(run_query(store, "site-spans").as_dicts())
     # e1's six triples each come twice (once per graph): the join repeats every combination, 2**6 rows
     assert Counter(str(row["evidence"]) for row in rows) == {"https://example.org/e1": 64, "https://example.org/e2": 2}
     assert sorted(str(row["quote"]) for row in rows if str(row["evidence"]).endswith("e2")) == ["one", "two"]
