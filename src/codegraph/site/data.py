@@ -19,7 +19,6 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from ..coverage.matrix import MatrixCell, coverage_matrix
-from ..query import run_query
 from ..store import GraphStore
 from ..validate import Finding, ValidationReport
 from .rows import catalog_rows
@@ -222,7 +221,7 @@ def _read_spans(store: GraphStore, coverage_rows: list[dict[str, Any]]
     query joining each span to its code (site-evidence, same rows) costs three times as long."""
     described: dict[str, list[str]] = defaultdict(list)  # document IRI -> notations of the codes it describes
     known: dict[str, tuple[str, str, str | None, int | None]] = {}  # document IRI -> path, sha256, cut kind and line
-    for row in run_query(store, "site-documents").as_dicts():
+    for row in catalog_rows(store, "site-documents"):
         document = str(row["document"])
         found = (str(row["path"]), str(row["sha256"]), _text(row["cut_kind"]), _int(row["cut_line"]))
         if document not in known or _order_key(found) < _order_key(known[document]):  # one, whatever the row order
@@ -275,7 +274,7 @@ def collect_site_data(store: GraphStore, report: ValidationReport, on: date | No
     coverage matrix is for ``on`` (default: the report's as-of date, else today)."""
     taken: set[str] = set()
     pages: dict[str, CodePage] = {}
-    for row in run_query(store, "site-codes").as_dicts():
+    for row in catalog_rows(store, "site-codes"):
         code = str(row["code"])
         system = _text(row["system"])
         page = CodePage(iri=str(row["code_iri"]), code=code, system=system, category=_text(row["category"]),

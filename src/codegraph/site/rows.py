@@ -1,7 +1,7 @@
 """The rows of the site's catalog queries, each run in the form its store answers fastest.
 
-The site reads every code at once, store-wide. Oxigraph answers the catalog texts of the heaviest
-(``site-code-facts``, ``site-code-coverage``, ``site-spans``) with a lookup per row and pattern:
+The site reads every code at once, store-wide. Oxigraph answers the catalog texts (above all
+``site-code-facts``, ``site-code-coverage`` and ``site-spans``) with a lookup per row and pattern:
 seconds at 1,000 pages. The same query written with each pattern in a sub-select of its own
 makes it read each property once and hash-join them, four times faster; rdflib, on the other
 hand, answers that form many times slower than the catalog text. So the embedded store runs the
