@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Literal
 from rdflib.term import Node
 
+from ..collector import paused_cycle_collection
 from ..coverage.matrix import MatrixCell, coverage_matrix
 from ..store import GraphStore
 from ..validate import Finding, ValidationReport
@@ -272,6 +273,13 @@ def _order_key(found: tuple[str, str, str | None, int | None]) -> tuple[str, str
 def collect_site_data(store: GraphStore, report: ValidationReport, on: date | None = None) -> SiteData:
     """Run the site's queries once each (for every code at once) and sort the rows into pages. The
     coverage matrix is for ``on`` (default: the report's as-of date, else today)."""
+    # Millions of rows, terms and page objects, none in a cycle: each full collection walked them
+    # all again (10,000 pages: 53 s of CPU with the collector, 38 s without).
+    with paused_cycle_collection():
+        return _collect_site_data(store, report, on)
+
+
+def _collect_site_data(store: GraphStore, report: ValidationReport, on: date | None) -> SiteData:
     taken: set[str] = set()
     pages: dict[str, CodePage] = {}
     for row in catalog_rows(store, "site-codes"):
