@@ -5,6 +5,7 @@ from every store, the folder replaced whole or not at all, and the text rebuilt 
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 from collections import Counter
 from datetime import date
@@ -298,6 +299,7 @@ def test_pages_written_by_several_processes_are_the_same_bytes(corpus_dataset, t
     assert len(one.codes) >= 8 and two.codes == one.codes and two.diagrams == one.diagrams == len(one.codes)
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert heard[-1] == (len(one.codes), len(one.codes)) and [done for done, _ in heard] == sorted(done for done, _ in heard)
+    assert gc.get_freeze_count() == 0  # the objects frozen while the workers ran are collectable again
 
 
 def test_a_page_failing_in_a_worker_leaves_the_previous_site(corpus_dataset, tmp_path, monkeypatch):
