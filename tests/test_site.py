@@ -5,6 +5,7 @@ from every store, the folder replaced whole or not at all, and the text rebuilt 
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 from collections import Counter
 from datetime import date
@@ -18,9 +19,10 @@ from codegraph import MemoryStore, OxigraphStore, add_import, build, build_site,
 from codegraph.query import run_query
 from codegraph.rdf.namespaces import CG
 from codegraph.site import SiteOutputError
-from codegraph.site.data import Span, span_rows
+from codegraph.site.data import Span
 from codegraph.site.excerpts import blocks, excerpts
 from codegraph.site.render import SiteRenderer
+from codegraph.site.rows import catalog_rows, oxigraph_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "documents" / "cpt-1001T-overview.txt"
@@ -297,6 +299,7 @@ def test_pages_written_by_several_processes_are_the_same_bytes(corpus_dataset, t
     assert len(one.codes) >= 8 and two.codes == one.codes and two.diagrams == one.diagrams == len(one.codes)
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
     assert heard[-1] == (len(one.codes), len(one.codes)) and [done for done, _ in heard] == sorted(done for done, _ in heard)
+    assert gc.get_freeze_count() == 0  # the objects frozen while the workers ran are collectable again
 
 
 def test_a_page_failing_in_a_worker_leaves_the_previous_site(corpus_dataset, tmp_path, monkeypatch):
@@ -571,14 +574,86 @@ def test_gaps_between_spans_are_counted_never_filled():
     assert [s.quote for s in spans] == ["First clause", "second clause", "Last line"]
 
 
-def _span_row_counts(rows) -> Counter:
-    return Counter(tuple(sorted((column, str(value)) for column, value in row.items())) for row in rows)
+def _row_counts(rows) -> Counter:
+    """Rows as a multiset, each term in its N-Triples form (an IRI and a string of the same text differ)."""
+    return Counter(tuple(sorted((column, None if value is None else value.n3()) for column, value in row.items())) for row in rows)
 
 
-def test_span_rows_read_by_scans_are_the_querys_rows(corpus_store):
-    rows = list(span_rows(corpus_store))
-    assert len(rows) > 500
-    assert _span_row_counts(rows) == _span_row_counts(run_query(corpus_store, "site-spans").as_dicts())
+@pytest.fixture(scope="module")
+def corpus_oxigraph(corpus_dataset) -> OxigraphStore:
+    """The corpus with its coverage imports in an embedded store (in memory)."""
+    store = OxigraphStore.in_memory()
+    store.load_nquads(corpus_dataset[1].serialize(format="nquads", encoding="utf-8"), [])
+    return store
+
+
+@pytest.mark.parametrize("name", ["site-codes", "site-documents", "site-code-facts", "site-code-coverage", "site-spans"])
+def test_the_oxigraph_form_of_a_site_query_gives_the_catalog_querys_rows(corpus_oxigraph, name):
+    assert oxigraph_text(name) is not None  # the embedded store runs its own form of this query
+    rows = catalog_rows(corpus_oxigraph, name)
+    assert len(rows) > 20
+    assert _row_counts(rows) == _row_counts(run_query(corpus_oxigraph, name).as_dicts())
+
+
+def test_other_stores_run_the_catalog_text(corpus_dataset):
+    store = MemoryStore(corpus_dataset[1])
+    assert catalog_rows(store, "site-code-coverage") == run_query(store, "site-code-coverage").as_dicts()
+    assert oxigraph_text("site-evidence") is None  # no Oxigraph form: the catalog text everywhere
+
+
+def test_the_oxigraph_forms_keep_optional_and_repeated_values():
+    """Edge cases the corpus may not hold: a node an OPTIONAL reaches without the value it reads
+    (prior authorization without a notation, a policy without a title, a facet without a label, a
+    cut without a line), a code with nothing but its notation, a fact with two places of service,
+    a date under both properties, triples in two graphs."""
+    store = OxigraphStore.in_memory()
+    cg, skos, ex = "https://w3id.org/codegraph/ontology#", "http://www.w3.org/2004/02/skos/core#", "https://example.org/"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    triples = [
+        ("code", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{cg}BillingCode>"), ("code", f"{skos}notation", '"1001T"'),
+        ("code", f"{cg}siteOfService", f"<{ex}site>"), ("site", f"{cg}evidence", f"<{ex}ev1>"), ("site", f"{cg}text", '"Office"'),
+        ("site", f"{cg}placeOfService", f"<{ex}pos11>"), ("site", f"{cg}placeOfService", f"<{ex}pos22>"),
+        ("pos11", f"{skos}notation", '"11"'), ("pos11", f"{skos}prefLabel", '"Office"'), ("pos22", f"{skos}notation", '"22"'),
+        ("code", f"{cg}procedureStep", f"<{ex}step>"), ("step", f"{cg}evidence", f"<{ex}ev2>"),
+        ("step", f"{cg}stepOrder", f'"2"^^{integer}'), ("step", f"{cg}text", '"Incise"'), ("step", f"{cg}stepKind", f"<{ex}kind>"),
+        ("step", f"{cg}valueCutOff", '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'),
+        ("code", f"{cg}declaredUnavailable", f"<{ex}gap>"), ("gap", f"{cg}evidence", f"<{ex}ev3>"),
+        ("gap", f"{cg}text", '"Not stated"'), ("gap", f"{cg}facet", f"<{ex}facet>"),
+        ("assertion", f"{cg}billingCode", f"<{ex}code>"), ("assertion", f"{cg}payer", f"<{ex}payer>"),
+        ("payer", "http://schema.org/name", '"Aetna"'), ("assertion", f"{cg}coverageStatus", f"<{ex}covered>"),
+        ("covered", f"{skos}notation", '"covered"'), ("assertion", f"{cg}priorAuthorization", f"<{ex}auth>"),
+        ("assertion", f"{cg}policy", f"<{ex}policy>"), ("policy", "http://schema.org/url", f'"{ex}policy.pdf"'),
+        ("assertion", f"{cg}effectiveFrom", '"2025-01-01"'), ("assertion", f"{cg}effectiveDate", '"2025-02-01"'),
+        ("assertion", f"{cg}evidence", f"<{ex}ev4>"), ("assertion", f"{cg}evidence", f"<{ex}ev5>"),
+        ("code", f"{cg}overview", f"<{ex}overview>"), ("overview", f"{cg}title", '"B title"'),
+        ("code", f"{cg}overview", f"<{ex}overview2>"), ("overview2", f"{cg}title", '"A title"'),
+        ("bare", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{cg}BillingCode>"), ("bare", f"{skos}notation", '"0002T"'),
+        ("doc", f"{cg}sourcePath", '"a.txt"'), ("doc", f"{cg}sha256", '"abc"'), ("doc", f"{cg}describesCode", f"<{ex}code>"),
+        ("doc", f"{cg}cutOffAt", f"<{ex}cut>"), ("doc2", f"{cg}sourcePath", '"b.csv"'), ("doc2", f"{cg}sha256", '"def"'),
+    ]
+    lines = [f"<{ex}{s}> <{p}> {o} <{ex}{graph}> ." for s, p, o in triples for graph in ("g1", "g2")]
+    store.load_nquads("\n".join(lines).encode("utf-8") + b"\n", [])
+    facts = catalog_rows(store, "site-code-facts")
+    assert _row_counts(facts) == _row_counts(run_query(store, "site-code-facts").as_dicts())
+    assert sorted((str(r["facet"]), str(r["value"]), str(r["detail"]), str(r["cut_off"])) for r in facts) == [
+        ("place-of-service", "11", "Office", "None"), ("place-of-service", "22", "None", "None"),
+        ("site-of-service", "Office", "None", "None"), ("step", "Incise", "None", "true"), ("unavailable", "Not stated", "None", "None")]
+    codes = catalog_rows(store, "site-codes")
+    assert _row_counts(codes) == _row_counts(run_query(store, "site-codes").as_dicts())
+    assert [(str(r["code"]), str(r["system"]), str(r["title"]), r["documents"].toPython()) for r in codes] == [
+        ("0002T", "None", "None", 0), ("1001T", "None", "A title", 1)]
+    documents = catalog_rows(store, "site-documents")
+    assert _row_counts(documents) == _row_counts(run_query(store, "site-documents").as_dicts())
+    # not DISTINCT: each triple comes twice (two graphs), every combination a row: a.txt's six
+    # triples (path, checksum, code, the code's type and notation, cut), b.csv's two
+    assert len(documents) == 2**6 + 2**2
+    assert sorted({(str(r["path"]), str(r["code"]), str(r["cut_line"])) for r in documents}) == [
+        ("a.txt", "1001T", "None"), ("b.csv", "None", "None")]
+    coverage = catalog_rows(store, "site-code-coverage")
+    assert _row_counts(coverage) == _row_counts(run_query(store, "site-code-coverage").as_dicts())
+    assert sorted((str(r["prior_auth"]), str(r["policy_title"]), str(r["policy_url"]), str(r["effective_from"]), str(r["evidence"]))
+                  for r in coverage) == [("None", "None", f"{ex}policy.pdf", day, f"{ex}ev{n}")
+                                         for day in ("2025-01-01", "2025-02-01") for n in (4, 5)]
 
 
 def test_span_rows_keep_the_querys_repeats_and_combinations():
@@ -595,8 +670,8 @@ def test_span_rows_keep_the_querys_repeats_and_combinations():
         ("line", f'"3"^^{integer}'), ("section", '"Steps"'), ("quote", '"one"'), ("quote", '"two"'))]  # two quotes: two rows
     lines += [f'<https://example.org/e3> <{cg}inDocument> <https://example.org/d> <https://example.org/g1> .']  # no offsets: no row
     store.load_nquads("\n".join(lines).encode("utf-8") + b"\n", [])
-    rows = list(span_rows(store))
-    assert _span_row_counts(rows) == _span_row_counts(run_query(store, "site-spans").as_dicts())
+    rows = catalog_rows(store, "site-spans")
+    assert _row_counts(rows) == _row_counts(run_query(store, "site-spans").as_dicts())
     # e1's six triples each come twice (once per graph): the join repeats every combination, 2**6 rows
     assert Counter(str(row["evidence"]) for row in rows) == {"https://example.org/e1": 64, "https://example.org/e2": 2}
     assert sorted(str(row["quote"]) for row in rows if str(row["evidence"]).endswith("e2")) == ["one", "two"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -140,6 +141,9 @@ def _write_code_pages(work: _PageWork, jobs: int, progress: Callable[[int, int, 
     step = max(1, min(50, total // (processes * 4)))  # small slices: progress moves, cores stay even
     slices = [(start, min(start + step, total)) for start in range(0, total, step)]
     _WORK = work
+    # Frozen, the site's data each worker inherits is left out of every collection in it (and in
+    # this process while the workers run): no walk over it, and its memory pages stay shared.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             written = pool.imap(_write_slice, slices)
@@ -152,4 +156,5 @@ def _write_code_pages(work: _PageWork, jobs: int, progress: Callable[[int, int, 
                     progress(done, total, work.pages[done - 1].label)
     finally:
         _WORK = None
+        gc.unfreeze()
     return drawn

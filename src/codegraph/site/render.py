@@ -19,6 +19,7 @@ from ..coverage.matrix import MatrixCell
 from .data import CodePage, SiteData
 from .diagram import Diagram
 from .excerpts import blocks
+from .fragments import block_text, cut_mark, fact_link
 from .links import safe_href
 
 # facet key (site-code-facts.rq) -> heading on the code page
@@ -80,10 +81,11 @@ class SiteRenderer:
             undefined=StrictUndefined,  # a misspelt name in a template fails the build, not a blank cell
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates do not change during a build: no file check per page
         )
         self.env.filters["safe_href"] = safe_href
         self.env.globals.update(site=context, facet_labels=FACET_LABELS, status_labels=STATUS_LABELS,
-                                status_summary=status_summary)
+                                status_summary=status_summary, fact_link=fact_link, cut_mark=cut_mark, block_text=block_text)
 
     @cached_property
     def _pages_by_iri(self) -> dict[str, CodePage]:
