@@ -15,7 +15,7 @@ read anything, and ``read_predicates`` gives None: the engine then gets all the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -66,14 +66,8 @@ def read_predicates(shapes: Graph) -> frozenset[URIRef] | None:
                 read.add(value)
             elif isinstance(value, BNode):
                 read.update(item for item in shapes.items(value) if isinstance(item, URIRef))  # a sequence path
-    prefixes = _prefixes(shapes)
-    for form in (SH.select, SH.ask):
-        for text in (t for node in active for t in shapes.objects(node, form)):
-            named = _query_predicates(str(text), prefixes)
-            if named is None:
-                return None
-            read |= named
-    return frozenset(read)
+    named = _in_queries(shapes, active, _query_predicates)
+    return None if named is None else frozenset(read | named)
 
 
 def read_classes(shapes: Graph) -> frozenset[URIRef] | None:
@@ -91,14 +85,23 @@ def read_classes(shapes: Graph) -> frozenset[URIRef] | None:
         named.update(c for c in shapes.objects(node, SH["class"]) if isinstance(c, URIRef))
         if isinstance(node, URIRef) and any(not str(kind).startswith(str(SH)) for kind in shapes.objects(node, RDF.type)):
             named.add(node)  # possibly a class: its instances are its targets
+    asked = _in_queries(shapes, active, _query_classes)
+    return None if asked is None else frozenset(named | asked)
+
+
+def _in_queries(shapes: Graph, active: set[Node],
+                read: Callable[[str, dict[str, str]], set[URIRef] | None]) -> set[URIRef] | None:
+    """What ``read`` finds in the SPARQL constraints of the active shapes; None when any one of
+    them may read more than it names."""
     prefixes = _prefixes(shapes)
+    found: set[URIRef] = set()
     for form in (SH.select, SH.ask):
         for text in (t for node in active for t in shapes.objects(node, form)):
-            asked = _query_classes(str(text), prefixes)
-            if asked is None:
+            named = read(str(text), prefixes)
+            if named is None:
                 return None
-            named |= asked
-    return frozenset(named)
+            found |= named
+    return found
 
 
 def keep_predicates(ntriples: bytes, predicates: Iterable[URIRef]) -> bytes:
