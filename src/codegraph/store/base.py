@@ -50,6 +50,15 @@ class Checkpoint(ABC):
     def dump_ntriples(self, graphs: Sequence[str]) -> list[bytes]:
         """Each of ``graphs`` as N-Triples."""
 
+    @abstractmethod
+    def construct_ntriples(self, graphs: Sequence[str], pattern: str) -> list[bytes]:
+        """For each of ``graphs``, the triples ``?s ?p ?o`` the SPARQL graph pattern ``pattern``
+        binds in it, as N-Triples."""
+
+    @abstractmethod
+    def dump_subjects(self, graph: str, subjects: Sequence[str]) -> bytes:
+        """The triples of ``graph`` whose subject is one of ``subjects`` (IRIs), as N-Triples."""
+
     def close(self) -> None:  # noqa: B027 - a hook: a copy with nothing to remove need not override it
         """Remove the copy."""
 

@@ -314,6 +314,29 @@ class OxigraphCheckpoint(Checkpoint):
         finally:
             del store
 
+    def construct_ntriples(self, graphs: Sequence[str], pattern: str) -> list[bytes]:
+        # A query per graph: one over every graph with VALUES ?g ran a third slower (1,700 graphs, 10k pages).
+        store = ox.Store.read_only(self.path)
+        try:
+            written: list[bytes] = []
+            for graph in graphs:
+                triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}")
+                assert isinstance(triples, ox.QueryTriples)
+                written.append(triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+                del triples
+            return written
+        finally:
+            del store
+
+    def dump_subjects(self, graph: str, subjects: Sequence[str]) -> bytes:
+        store = ox.Store.read_only(self.path)
+        try:
+            named = ox.NamedNode(graph)
+            triples = (quad.triple for subject in subjects for quad in store.quads_for_pattern(ox.NamedNode(subject), None, None, named))
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        finally:
+            del store
+
 
 def _take_sequence_number(store: ox.Store) -> None:
     """Move RocksDB's last sequence number (part of ``data_version``), without changing any data,

@@ -9,6 +9,12 @@ the embedded store's is a hard-linked backup taken in well under a second). The 
 changes, so the parts can read it at once while this process keeps its own handle. Reading the
 graphs is itself a third of the work at 10k pages, so it is done in the parts too.
 
+The registry (``rdf.iris.SOURCES_GRAPH``: a few triples about each graph, naming its source
+file and hash) grows with the pages, so it is not shared whole: each part gets the entries of its
+own graphs and those about graphs no part owns (at 100k pages the whole registry was 74 MB of
+N-Triples, and dumping it took 11 s of each of the 100 parts). An entry's subject is the graph
+it describes, which nothing else in the store points to, so no other part can read it.
+
 A node outside every part's own graphs (a payer, a vocabulary term, an imported policy) is
 checked in each part alike; its findings are kept once. A finding about a node that lives in one
 part's own graphs is kept from that part only, where all of its data is. ``benchmarks`` checks
@@ -27,11 +33,11 @@ from datetime import date
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS
+from ..rdf.iris import CODE_GRAPHS, DOCUMENT_GRAPHS, SOURCES_GRAPH
 from ..rdf.namespaces import CG
 from ..store.base import Checkpoint, GraphStore
 from .engines import EngineResult, ValidationData, run_engine
-from .reads import engine_input
+from .reads import engine_input, filter_pattern, input_filter
 from .shapes import shapes_for_run
 
 DOCUMENTS_PER_PART = 1_000
@@ -45,6 +51,9 @@ SELECT ?g ?code WHERE {{
   UNION
   {{ GRAPH ?g {{ ?code a <{CG.BillingCode}> }} FILTER(STRSTARTS(STR(?g), "{CODE_GRAPHS}")) }}
 }}"""
+
+
+_REGISTERED = f"SELECT DISTINCT ?graph WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?graph ?p ?o }} }}"
 
 
 def plan_parts(store: GraphStore, jobs: int) -> tuple[list[list[str]], list[str]]:
@@ -82,9 +91,12 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
         return None
     owner = {graph: index for index, graphs in enumerate(parts) for graph in graphs}
     reference_nt = ValidationData(reference).ntriples()
+    read = input_filter(store, shapes if shapes is not None else shapes_for_run(as_of), engine, reference)
+    pattern = filter_pattern(*read) if read is not None else None
     try:
         with ProcessPoolExecutor(max_workers=min(len(parts), jobs)) as pool:
-            futures = [pool.submit(_check_part, checkpoint, graphs + shared, reference_nt, engine, as_of, shapes) for graphs in parts]
+            futures = [pool.submit(_check_part, checkpoint, graphs, reference_nt, engine, as_of, shapes, registered, pattern)
+                       for graphs, registered in part_inputs(store, parts, shared)]
             # The pool has started every worker by now (it forks them all at the first part), so a
             # thread can work for this process while it reports the parts' progress.
             with ThreadPoolExecutor(max_workers=1) as thread:
@@ -109,10 +121,30 @@ def validate_parts(store: GraphStore, reference: list[Graph], as_of: date, engin
     return list(kept.values())
 
 
+def part_inputs(store: GraphStore, parts: list[list[str]], shared: list[str]) -> list[tuple[list[str], list[str] | None]]:
+    """For each part, (the graphs it is given whole, the graphs whose registry entries it is given;
+    None: the registry is among the graphs given whole, or there is none)."""
+    registry = str(SOURCES_GRAPH)
+    if registry not in shared:
+        return [(graphs + shared, None) for graphs in parts]
+    common = [graph for graph in shared if graph != registry]
+    owned = {graph for graphs in parts for graph in graphs}
+    unowned = [str(row[0]) for row in store.select(_REGISTERED).rows if str(row[0]) not in owned]
+    return [(graphs + common, graphs + unowned) for graphs in parts]
+
+
 def _check_part(checkpoint: Checkpoint, graphs: list[str], reference_nt: bytes, engine: str, as_of: date,
-                shapes: Graph | None) -> list[EngineResult]:
+                shapes: Graph | None, registered: list[str] | None = None, pattern: str | None = None) -> list[EngineResult]:
+    """The engine's results over ``graphs`` and the registry's entries about ``registered``.
+    With a ``pattern`` (``reads.filter_pattern``), the store writes only the triples the shapes
+    read (at 10k pages, 4.4 s a part instead of 8.7 s to dump every triple and drop lines)."""
     shapes = shapes if shapes is not None else shapes_for_run(as_of)
-    blobs = [reference_nt, engine_input(b"".join(checkpoint.dump_ntriples(graphs)), shapes, engine)]
+    if pattern is not None:
+        blobs = [reference_nt, *checkpoint.construct_ntriples(graphs, pattern)]
+    else:
+        blobs = [reference_nt, engine_input(b"".join(checkpoint.dump_ntriples(graphs)), shapes, engine)]
+    if registered is not None:
+        blobs.append(engine_input(checkpoint.dump_subjects(str(SOURCES_GRAPH), registered), shapes, engine))
     return run_engine(engine, ValidationData([], ntriples=blobs), shapes)
 
 
@@ -124,7 +156,7 @@ def _home_part(store: GraphStore, focus: Node, owner: dict[str, int]) -> int | N
     for _s, _p, _o, graph in store.quads(subject=focus):
         if str(graph) in owner:
             return owner[str(graph)]
-    return None
+    return owner.get(str(focus))  # a graph's registry entry is given to the part that owns the graph
 
 
 def _identity(result: EngineResult) -> tuple[object, ...]:

@@ -134,16 +134,10 @@ def store_input(store: GraphStore, shapes: Graph, engine: str, reference: Iterab
     classes ``read_classes`` gives and their subclasses (in the store or in ``reference``, the
     graphs the engine is also given): 56k of the 237k at 1,000 pages are selectors' types,
     which no shape left to the engine asks about."""
-    predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
-    if predicates is None or not isinstance(store, OxigraphStore):
+    read = input_filter(store, shapes, engine, reference)
+    if read is None or not isinstance(store, OxigraphStore):
         return engine_input(store.dump_ntriples(), shapes, engine)
-    classes = _subclasses(store, list(reference), read_classes(shapes)) if RDF.type in predicates else None
-    others = " ".join(f"<{predicate}>" for predicate in sorted(predicates) if classes is None or predicate != RDF.type)
-    where = f"{{ VALUES ?p {{ {others} }} ?s ?p ?o }}"
-    if classes is not None:
-        typed = " ".join(f"<{cls}>" for cls in sorted(classes))
-        where += f" UNION {{ VALUES ?o {{ {typed} }} ?s <{RDF.type}> ?o BIND (<{RDF.type}> AS ?p) }}"
-    triples = store.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", use_default_graph_as_union=True)
+    triples = store.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {filter_pattern(*read)} }}", use_default_graph_as_union=True)
     assert isinstance(triples, ox.QueryTriples)
     try:
         return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
@@ -152,6 +146,29 @@ def store_input(store: GraphStore, shapes: Graph, engine: str, reference: Iterab
         # outlived the call (cause not found), and tests/test_validation_kept.py could not
         # reopen the store for writing after a validation.
         del triples
+
+
+def input_filter(store: GraphStore, shapes: Graph, engine: str,
+                 reference: Iterable[Graph] = ()) -> tuple[frozenset[URIRef], set[URIRef] | None] | None:
+    """(the predicates ``shapes`` read, the classes whose ``rdf:type`` triples they read; None:
+    every type), for an embedded store and a fast engine; None when the engine is to get all
+    the data."""
+    predicates = read_predicates(shapes) if resolve(engine) != PYSHACL else None
+    if predicates is None or not isinstance(store, OxigraphStore):
+        return None
+    classes = _subclasses(store, list(reference), read_classes(shapes)) if RDF.type in predicates else None
+    return predicates, classes
+
+
+def filter_pattern(predicates: Iterable[URIRef], classes: Iterable[URIRef] | None) -> str:
+    """A SPARQL graph pattern binding ``?s ?p ?o`` to the triples with one of ``predicates``,
+    or, when ``classes`` is given, an ``rdf:type`` triple only when its class is among them."""
+    others = " ".join(f"<{predicate}>" for predicate in sorted(predicates) if classes is None or predicate != RDF.type)
+    where = f"{{ VALUES ?p {{ {others} }} ?s ?p ?o }}"
+    if classes is not None:
+        typed = " ".join(f"<{cls}>" for cls in sorted(classes))
+        where += f" UNION {{ VALUES ?o {{ {typed} }} ?s <{RDF.type}> ?o BIND (<{RDF.type}> AS ?p) }}"
+    return where
 
 
 def _subclasses(store: OxigraphStore, reference: list[Graph], classes: frozenset[URIRef] | None) -> set[URIRef] | None:
@@ -273,4 +290,5 @@ def _path_predicates(predicate: object) -> set[URIRef] | None:
     return None
 
 
-__all__ = ["engine_input", "keep_predicates", "only_read", "read_classes", "read_predicates", "store_input"]
+__all__ = ["engine_input", "filter_pattern", "input_filter", "keep_predicates", "only_read", "read_classes", "read_predicates",
+           "store_input"]
