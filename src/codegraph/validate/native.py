@@ -37,9 +37,9 @@ STORE_WIDE = (CGSH.CoverageDecisionShape, CGSH.DiagnosisCodeShape, CGSH.FacetDec
               CGSH.FacetNotReachedShape, CGSH.NamedPayerCoverageShape, CGSH.SourceDisagreementShape, CGSH.UnnamedGapShape)
 """The node shapes whose SPARQL constraints are checked as one query over the store: those the
 query checks in less CPU time than shifty (``cgsh:ProcedureStepSequenceShape`` costs both the same
-at 1,000 pages, and its query 26 s at 10,000). ``cgsh:SourceDisagreementShape``'s query grows
-faster than the store (1.4 s at 1,000 pages, 26 s at 10,000) but stays below shifty's 3.3 s per
-part of 1,000 pages.
+at 1,000 pages, and its query 26 s at 10,000). At 100,000 pages the queries take about 580 s of
+CPU together (``cgsh:EvidenceAnnotationShape`` 224 s, ``cgsh:CoverageDecisionShape`` 151 s,
+``cgsh:SourceDisagreementShape`` 74 s), while the parts are checked on the other cores.
 
 ``cgsh:EvidenceAnnotationShape``, whose constraints are core ones, is checked by queries of its
 own (``validate/annotation.py``) where its definition is the one they were written for."""
@@ -56,8 +56,8 @@ _OPPOSED_PAIRS = f"""{{ SELECT ?this ?value ?code ?payer ?statusNode ?otherNode 
 _PLANNED = {
     # cgsh:SourceDisagreementShape: the pairs of assertions on one code and payer whose statuses
     # its FILTER lets through, found by a hash join on (code, payer) before anything else. Left
-    # to its own plan, Oxigraph paired each assertion with every assertion of the opposed status
-    # before comparing codes: 10.8 s at 10k pages, more than 30 min at 100k; this way 3.1 s at 10k.
+    # to Oxigraph's own plan the query grew much faster than the store (0.7 s at 1k pages, 10.8 s
+    # at 10k, more than 25 min unfinished at 100k); this way 0.5 s, 4.9 s and 74 s.
     "c2aedd522aa2271c7963bb21a22fed28a0a785dbe4455388a108f9537dafd0ca": ("WHERE {", _OPPOSED_PAIRS),
     # cgsh:CoverageDecisionShape's three constraints: the decisions their OPTIONAL's FILTER lets through.
     "ec9d38e85df2408b6fc22027cc3d8b728973e09f31b871d6bc52c2675caabbe6": ("OPTIONAL {", _DECIDED),
