@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from ..rdf.namespaces import CG
-from ..rdf.terms import to_oxigraph, to_rdflib
+from ..rdf.terms import rdflib_terms, to_oxigraph
 from ..store import OxigraphStore
 from ..store.base import GraphStore, union_graph
 from ..vocab import available_schemes, scheme_graph
@@ -109,17 +109,26 @@ class StoreView:
         # An embedded store is asked directly, and only the term asked for becomes an rdflib term
         # (its ``quads`` makes all four: at 10,000 pages most of the time spent placing findings).
         self._oxigraph = store.store if isinstance(store, OxigraphStore) else None
-        # Findings share their documents, evidence and codes: each lookup is made once per report.
+        # Findings share their documents, evidence and codes: each lookup is made once per report,
+        # and each term converted once (at 10,000 pages the conversions were a third of the time).
         self._values: dict[tuple[Node, Node], Node | None] = {}
         self._contains: dict[tuple[Node, Node, Node], bool] = {}
+        self._to_oxigraph: dict[Node, Any] = {}
+        self._to_rdflib = rdflib_terms()
 
     def _quads(self, subject: Node | None, predicate: Node | None, obj: Node | None) -> Iterator[ox.Quad]:
         """The embedded store's quads in named graphs (those ``GraphStore.quads`` gives)."""
         assert self._oxigraph is not None
-        pattern: list[Any] = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj, None)]
-        for quad in self._oxigraph.quads_for_pattern(*pattern):
+        pattern: list[Any] = [None if term is None else self._oxigraph_term(term) for term in (subject, predicate, obj)]
+        for quad in self._oxigraph.quads_for_pattern(pattern[0], pattern[1], pattern[2], None):
             if isinstance(quad.graph_name, ox.NamedNode):
                 yield quad
+
+    def _oxigraph_term(self, term: Node) -> Any:
+        found = self._to_oxigraph.get(term)
+        if found is None:
+            found = self._to_oxigraph[term] = to_oxigraph(term)
+        return found
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         if triple not in self._contains:
@@ -134,14 +143,17 @@ class StoreView:
         store order), or None."""
         key = (subject, predicate)
         if key not in self._values:
-            objects = sorted(set(self.objects(subject, predicate)), key=lambda term: term.n3())
-            self._values[key] = objects[0] if objects else None
+            objects = set(self.objects(subject, predicate))
+            if len(objects) > 1:
+                self._values[key] = min(objects, key=lambda term: term.n3())
+            else:
+                self._values[key] = objects.pop() if objects else None
         return self._values[key]
 
     def objects(self, subject: Node, predicate: Node | None) -> Iterator[Node]:
         if self._oxigraph is not None:
             for quad in self._quads(subject, predicate, None):
-                yield to_rdflib(quad.object)
+                yield self._to_rdflib(quad.object)
             return
         for _s, _p, o, _g in self._store.quads(subject, predicate, None):
             yield o
@@ -149,7 +161,7 @@ class StoreView:
     def subjects(self, predicate: Node | None, obj: Node) -> Iterator[Node]:
         if self._oxigraph is not None:
             for quad in self._quads(None, predicate, obj):
-                yield to_rdflib(quad.subject)
+                yield self._to_rdflib(quad.subject)
             return
         for s, _p, _o, _g in self._store.quads(None, predicate, obj):
             yield s
@@ -169,20 +181,51 @@ def validate_dataset(dataset: Dataset | Graph, engine: str = DEFAULT, as_of: dat
 def _report(results: list[EngineResult], lookup: Graph | StoreView, engine: str, day: date) -> ValidationReport:
     shapes = shapes_graph()
     facets = _facet_labels()
-    places: dict[Node, tuple[str, str | None, int | None]] = {}
-    findings = [_finding(result, shapes, lookup, facets, places) for result in results]
+    placed = _Placed(shapes, lookup, facets)
+    findings = [_finding(result, placed) for result in results]
     findings.sort(key=lambda f: (f.code or "", -f.severity_rank, f.shape, f.focus_node, f.path or "", f.message, f.value or ""))
     return ValidationReport(findings=findings, results_graph_source=lambda: report_graph(results), as_of=day, engine=resolve(engine),
                             engine_results=results)
 
 
-def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str],
-             places: dict[Node, tuple[str, str | None, int | None]]) -> Finding:
-    owner = owner_shape(shapes, result.source_shape)
+class _Placed:
+    """Where findings go (level, document and line; code; facet; owner shape), worked out once per
+    focus node, path and shape: a report has many findings per node (a code, an assertion) and
+    every lookup in a large store costs tens of microseconds."""
+
+    def __init__(self, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str]):
+        self.shapes, self.lookup, self.facets = shapes, lookup, facets
+        self._places: dict[Node, tuple[str, str | None, int | None]] = {}
+        self._codes: dict[Node, str | None] = {}
+        self._facets: dict[tuple[Node, Node | None], str] = {}
+        self._owners: dict[Node, Node] = {}
+
+    def place(self, focus: Node) -> tuple[str, str | None, int | None]:
+        if focus not in self._places:
+            self._places[focus] = _place(self.lookup, focus)
+        return self._places[focus]
+
+    def code(self, focus: Node) -> str | None:
+        if focus not in self._codes:
+            self._codes[focus] = _code_of(self.lookup, focus)
+        return self._codes[focus]
+
+    def facet(self, focus: Node, path: Node | None) -> str:
+        key = (focus, path)
+        if key not in self._facets:
+            self._facets[key] = _facet_of(self.lookup, focus, path, self.facets)
+        return self._facets[key]
+
+    def owner(self, shape: Node) -> Node:
+        if shape not in self._owners:
+            self._owners[shape] = owner_shape(self.shapes, shape)
+        return self._owners[shape]
+
+
+def _finding(result: EngineResult, placed: _Placed) -> Finding:
+    owner = placed.owner(result.source_shape)
     path = result.path
-    if result.focus not in places:
-        places[result.focus] = _place(lookup, result.focus)
-    level, document, line = places[result.focus]
+    level, document, line = placed.place(result.focus)
     return Finding(
         severity=_SEVERITIES.get(result.severity, "violation"),
         focus_node=str(result.focus),
@@ -191,8 +234,8 @@ def _finding(result: EngineResult, shapes: Graph, lookup: Graph | StoreView, fac
         component=str(result.component),
         message=result.message,
         value=str(result.value) if result.value is not None else None,
-        code=_code_of(lookup, result.focus),
-        facet=_facet_of(lookup, result.focus, path, facets),
+        code=placed.code(result.focus),
+        facet=placed.facet(result.focus, path),
         source_shape=str(result.source_shape) if result.source_shape != owner else None,
         level=level,
         document=document,
