@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cache, partial
 from typing import Any
 
 import pyoxigraph as ox
@@ -113,22 +114,16 @@ class StoreView:
         # and each term converted once (at 10,000 pages the conversions were a third of the time).
         self._values: dict[tuple[Node, Node], Node | None] = {}
         self._contains: dict[tuple[Node, Node, Node], bool] = {}
-        self._to_oxigraph: dict[Node, Any] = {}
+        self._to_oxigraph = cache(to_oxigraph)
         self._to_rdflib = rdflib_terms()
 
     def _quads(self, subject: Node | None, predicate: Node | None, obj: Node | None) -> Iterator[ox.Quad]:
         """The embedded store's quads in named graphs (those ``GraphStore.quads`` gives)."""
         assert self._oxigraph is not None
-        pattern: list[Any] = [None if term is None else self._oxigraph_term(term) for term in (subject, predicate, obj)]
+        pattern: list[Any] = [None if term is None else self._to_oxigraph(term) for term in (subject, predicate, obj)]
         for quad in self._oxigraph.quads_for_pattern(pattern[0], pattern[1], pattern[2], None):
             if isinstance(quad.graph_name, ox.NamedNode):
                 yield quad
-
-    def _oxigraph_term(self, term: Node) -> Any:
-        found = self._to_oxigraph.get(term)
-        if found is None:
-            found = self._to_oxigraph[term] = to_oxigraph(term)
-        return found
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         if triple not in self._contains:
@@ -194,32 +189,10 @@ class _Placed:
     every lookup in a large store costs tens of microseconds."""
 
     def __init__(self, shapes: Graph, lookup: Graph | StoreView, facets: dict[Node, str]):
-        self.shapes, self.lookup, self.facets = shapes, lookup, facets
-        self._places: dict[Node, tuple[str, str | None, int | None]] = {}
-        self._codes: dict[Node, str | None] = {}
-        self._facets: dict[tuple[Node, Node | None], str] = {}
-        self._owners: dict[Node, Node] = {}
-
-    def place(self, focus: Node) -> tuple[str, str | None, int | None]:
-        if focus not in self._places:
-            self._places[focus] = _place(self.lookup, focus)
-        return self._places[focus]
-
-    def code(self, focus: Node) -> str | None:
-        if focus not in self._codes:
-            self._codes[focus] = _code_of(self.lookup, focus)
-        return self._codes[focus]
-
-    def facet(self, focus: Node, path: Node | None) -> str:
-        key = (focus, path)
-        if key not in self._facets:
-            self._facets[key] = _facet_of(self.lookup, focus, path, self.facets)
-        return self._facets[key]
-
-    def owner(self, shape: Node) -> Node:
-        if shape not in self._owners:
-            self._owners[shape] = owner_shape(self.shapes, shape)
-        return self._owners[shape]
+        self.place = cache(partial(_place, lookup))
+        self.code = cache(partial(_code_of, lookup))
+        self.facet = cache(lambda focus, path: _facet_of(lookup, focus, path, facets))
+        self.owner = cache(partial(owner_shape, shapes))
 
 
 def _finding(result: EngineResult, placed: _Placed) -> Finding:
