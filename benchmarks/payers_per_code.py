@@ -20,6 +20,8 @@ from pathlib import Path
 from codegraph import OxigraphStore, run_named_query
 from codegraph.query import load_catalog
 
+from .run import SAMPLE_CODES, code_of_page, sample_codes
+
 CALLS = 20
 
 
@@ -27,14 +29,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path)
     parser.add_argument("corpus", type=Path, help="the corpus the store was built from (its file names give the codes)")
-    parser.add_argument("--codes", type=int, default=25, help="sample codes: the first N files' codes, as the benchmark takes them")
+    parser.add_argument("--codes", type=int, default=SAMPLE_CODES, help="sample codes: the first N files' codes, as the benchmark takes them")
     args = parser.parse_args()
     load_catalog()
     files = sorted(args.corpus.iterdir())
-    pages = Counter(path.stem.split("-", 1)[1] for path in files)
+    pages = Counter(code_of_page(path) for path in files)
     store = OxigraphStore(args.store)
     measured = []
-    for code in [path.stem.split("-", 1)[1] for path in files[:args.codes]]:
+    for code in sample_codes(args.corpus, args.codes):
         run_named_query(store, "payers-for-code", {"code": code})  # the first call apart
         times = []
         for _ in range(CALLS):

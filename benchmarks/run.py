@@ -50,6 +50,19 @@ TARGETS = {
 }
 
 
+SAMPLE_CODES = 25
+
+
+def code_of_page(path: Path) -> str:
+    """The code a generated page is about (``generate_corpus`` names it NUMBER-CODE.ext)."""
+    return path.stem.split("-", 1)[1]
+
+
+def sample_codes(corpus: Path, count: int = SAMPLE_CODES) -> list[str]:
+    """The codes the queries are timed on: those of the corpus's first ``count`` pages."""
+    return [code_of_page(path) for path in sorted(corpus.iterdir())[:count]]
+
+
 def step(*args: str) -> dict:
     """One step of ``benchmarks/steps.py`` in its own process, with its peak memory, CPU time and
     the machine's load average when it started."""
@@ -200,7 +213,7 @@ def run_size(size: int, work: Path, args: argparse.Namespace, cores: int, table:
     if size <= args.pyshacl_size:
         f["validate_fast_1"] = step("validate", str(store), "fast", "1")
         f["validate_pyshacl"] = step("validate", str(store), "pyshacl", "1")
-    codes = ",".join(p.stem.split("-", 1)[1] for p in sorted(corpus.iterdir())[:25])
+    codes = ",".join(sample_codes(corpus))
     f["queries_oxigraph"] = step("queries", str(store), "oxigraph", codes, str(args.repeat))
     if size <= args.rdflib_size:
         f["queries_rdflib"] = step("queries", str(nq), "rdflib", codes, str(args.rdflib_repeat))
